@@ -1,0 +1,1 @@
+"""ppkg: the political prisoners knowledge graph server."""

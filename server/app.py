@@ -1,0 +1,33 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_cors import CORS
+
+from . import errors, queries_api
+from .config import Settings
+from .named_queries import load_queries
+from .sparql import endpoint
+from .store.base import Backend
+
+
+def create_app(settings: Settings, backend: Backend) -> Flask:
+    """An application over a started `backend`; nothing is created at import time."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["ppkg.settings"] = settings
+    app.extensions["ppkg.backend"] = backend
+    app.extensions["ppkg.queries"] = load_queries(settings.content_dir / "queries")
+    CORS(
+        app,
+        methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Content-Type", "Accept", "Authorization"],
+        expose_headers=["ETag", "Link", "Retry-After", "Content-Location"],
+        max_age=86400,
+    )
+    errors.init_app(app)
+    app.register_blueprint(endpoint.bp)
+    app.register_blueprint(queries_api.bp)
+    return app

@@ -1,0 +1,153 @@
+"""The `ppkg` command: serve, load, query."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import Settings
+from .content import content_files
+from .named_queries import load_queries
+from .problem import Problem
+from .sparql.formats import SHORT_NAMES, TABULAR
+from .store import open_backend
+from .store.base import Backend, QueryRequest
+
+log = logging.getLogger("ppkg")
+
+
+@click.group()
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path), help="Store directory [PPKG_DATA_DIR]."
+)
+@click.option(
+    "--content-dir",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="Folder holding ontology/, shapes/, data/, queries/ [PPKG_CONTENT_DIR].",
+)
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None, content_dir: Path | None) -> None:
+    """ppkg: the political prisoners knowledge graph."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        ctx.obj = Settings.from_env(data_dir=data_dir, content_dir=content_dir)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@main.command()
+@click.option("--host", help="Address to listen on [PPKG_HOST, default 127.0.0.1].")
+@click.option("--port", type=int, help="Port to listen on [PPKG_PORT, default 8080].")
+@click.option("--workers", type=int, help="Query worker processes [PPKG_WORKERS, default 2].")
+@click.option("--query-timeout", type=float, help="Seconds a query may run [PPKG_QUERY_TIMEOUT].")
+@click.pass_obj
+def serve(settings: Settings, /, **flags: Any) -> None:
+    """Serve the SPARQL endpoint; loads the content first if the store is empty."""
+    from waitress import serve as waitress_serve
+
+    from .app import create_app
+
+    settings = Settings.from_env(**{**settings.__dict__, **flags})
+    backend = open_backend(settings)
+    if backend.is_empty():
+        _load(backend, settings)
+    backend.start()
+    try:
+        app = create_app(settings, backend)
+        click.echo(f"ppkg serving http://{settings.host}:{settings.port}/sparql", err=True)
+        waitress_serve(
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            ident="ppkg",
+            channel_timeout=int(settings.query_timeout) + 30,
+        )
+    finally:
+        backend.close()
+
+
+@main.command()
+@click.pass_obj
+def load(settings: Settings) -> None:
+    """(Re)load the store from the content folders."""
+    _load(open_backend(settings), settings)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("name")
+@click.option("--format", "format_name", help="Print raw results: json, xml, csv or tsv.")
+@click.pass_context
+def query(ctx: click.Context, name: str, format_name: str | None) -> None:
+    """Run the named query NAME, e.g. `ppkg query prisoners-by-article --article 212.1`."""
+    settings: Settings = ctx.obj
+    named = load_queries(settings.content_dir / "queries").get(name)
+    if named is None:
+        raise click.UsageError(f"no named query {name!r}")
+    media_type = _tabular_type(format_name)
+    backend = open_backend(settings)
+    if backend.is_empty():
+        raise click.ClickException("the store is empty: run `ppkg load` first")
+    try:
+        bindings = named.bind(_extra_options(ctx.args))
+        backend.start()
+        body = backend.execute(QueryRequest(named.text, media_type, None, bindings=bindings)).read()
+    except Problem as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        backend.close()
+    if format_name:
+        sys.stdout.buffer.write(body)
+    else:
+        click.echo(render_table(json.loads(body)))
+
+
+def _load(backend: Backend, settings: Settings) -> None:
+    files = content_files(settings.content_dir)
+    try:
+        count = backend.load(files, progress=sys.stderr.isatty())
+    except Problem as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"loaded {count} quads from {len(files)} files into {settings.store_path}", err=True)
+
+
+def _tabular_type(format_name: str | None) -> str:
+    if format_name is None:
+        return "application/sparql-results+json"
+    for media_type in SHORT_NAMES.get(format_name.lower(), (format_name,)):
+        if media_type in TABULAR:
+            return media_type
+    raise click.UsageError(f"unknown format {format_name!r}; use json, xml, csv or tsv")
+
+
+def _extra_options(args: list[str]) -> dict[str, str]:
+    """`--article 212.1 --lang=ru` as {"article": "212.1", "lang": "ru"}."""
+    values: dict[str, str] = {}
+    it = iter(args)
+    for arg in it:
+        if not arg.startswith("--"):
+            raise click.UsageError(f"unexpected argument {arg!r}; give parameters as --name value")
+        key, eq, value = arg[2:].partition("=")
+        values[key] = value if eq else next(it, "")
+    return values
+
+
+def render_table(results: dict[str, Any]) -> str:
+    """SPARQL JSON results as an aligned text table."""
+    if "boolean" in results:
+        return "yes" if results["boolean"] else "no"
+    columns: list[str] = results["head"]["vars"]
+    rows = [
+        [b.get(c, {}).get("value", "") for c in columns] for b in results["results"]["bindings"]
+    ]
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The SPARQL 1.1 Protocol endpoint: request parsing, negotiation, safety checks, description."""

@@ -1,0 +1,84 @@
+"""The /sparql endpoint, and the one function that turns a query into an HTTP response."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request, stream_with_context
+
+from ..problem import Problem
+from ..store.base import Backend, Dataset, QueryRequest, Term
+from .description import service_description
+from .formats import GRAPH, TABULAR, content_type, negotiate
+from .protocol import READ_ONLY, read_request
+from .scan import scan
+
+bp = Blueprint("sparql", __name__)
+
+
+def backend() -> Backend:
+    store: Backend = current_app.extensions["ppkg.backend"]
+    return store
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    protocol = read_request(request)
+    if protocol.query is None:
+        return service_description(backend().graph_names(), protocol.format)
+    dataset = Dataset(
+        protocol.default_graphs,
+        protocol.named_graphs,
+        explicit=bool(protocol.default_graphs or protocol.named_graphs),
+    )
+    return respond(protocol.query, dataset, protocol.format)
+
+
+def respond(
+    query: str,
+    dataset: Dataset | None = None,
+    format_param: str | None = None,
+    bindings: dict[str, Term] | None = None,
+) -> Response:
+    """Check, run and stream `query`, in the format the client negotiated."""
+    dataset = dataset or Dataset()
+    found = scan(query)
+    if found.update_word:
+        raise Problem(403, f"{READ_ONLY} ({found.update_word} is an update operation)")
+    if found.uses_service:
+        raise Problem(400, "SERVICE is not allowed: this endpoint does not query other endpoints")
+    _check_graphs(dataset, found.from_graphs)
+    tabular = negotiate(request.accept_mimetypes, list(TABULAR), format_param)
+    graph = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
+    if tabular is None and graph is None:
+        offered = ", ".join([*TABULAR, *GRAPH])
+        raise Problem(406, f"no acceptable result format; this endpoint serves {offered}")
+    result = backend().execute(
+        QueryRequest(
+            query,
+            tabular,
+            graph,
+            dataset,
+            query_declares_dataset=bool(found.from_graphs),
+            bindings=bindings or {},
+        ),
+        request.environ.get("waitress.client_disconnected"),
+    )
+    response = Response(
+        stream_with_context(result.chunks), content_type=content_type(result.media_type)
+    )
+    response.vary.add("Accept")
+    return response
+
+
+def _check_graphs(dataset: Dataset, from_graphs: list[str]) -> None:
+    """Refuse graphs this dataset does not hold: the endpoint never fetches remote data."""
+    known = backend().graph_names()
+    named = [*dataset.default_graphs, *dataset.named_graphs]
+    if not dataset.explicit:
+        named += from_graphs
+    unknown = [g for g in named if g not in known]
+    if unknown:
+        raise Problem(
+            400,
+            f"no graph <{unknown[0]}> in this dataset; the endpoint does not fetch remote "
+            "graphs (see the service description for the graphs it holds)",
+        )

@@ -1,0 +1,77 @@
+"""The store interface: the little that the web application and the command line need."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+Term = NamedNode | BlankNode | Literal
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs on.
+
+    `explicit` means the protocol named it (default-graph-uri / named-graph-uri) and it overrides
+    the query's FROM clauses; otherwise the query's own FROM clauses apply, and without them the
+    default graph is the union of all published graphs.
+    """
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    explicit: bool = False
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A read-only query and the media types the client accepts for each query form."""
+
+    query: str
+    tabular_type: str | None = "application/sparql-results+json"
+    graph_type: str | None = "text/turtle"
+    dataset: Dataset = field(default_factory=Dataset)
+    query_declares_dataset: bool = False
+    bindings: dict[str, Term] = field(default_factory=dict)
+
+
+@dataclass
+class QueryResult:
+    """Serialised results: `chunks` must be consumed or closed (closing stops the work)."""
+
+    media_type: str
+    chunks: Iterator[bytes]
+
+    def read(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """A file of RDF to load: Turtle into `graph`, or TriG whose graphs are named inside."""
+
+    path: Path
+    graph: str | None
+
+
+class Backend(Protocol):
+    """What a store must do; one module per backend, chosen in `server.store.open_backend`."""
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def is_empty(self) -> bool: ...
+
+    def load(self, files: list[ContentFile], progress: bool = False) -> int: ...
+
+    def graph_names(self) -> frozenset[str]: ...
+
+    def execute(
+        self, request: QueryRequest, cancelled: Callable[[], bool] | None = None
+    ) -> QueryResult:
+        """Run `request`; `cancelled()` turning true (the client left) stops the work."""
+        ...

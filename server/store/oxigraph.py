@@ -1,0 +1,152 @@
+"""The embedded backend: a persistent Oxigraph store on disk, queried by worker processes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import IO, cast
+
+from pyoxigraph import NamedNode, RdfFormat, Store
+from tqdm import tqdm
+
+from ..problem import Problem
+from .base import ContentFile, QueryRequest, QueryResult
+from .evaluate import evaluate, serialize
+from .workers import WorkerPool, serve_requests
+
+FORMATS = {
+    ".ttl": RdfFormat.TURTLE,
+    ".trig": RdfFormat.TRIG,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".nq": RdfFormat.N_QUADS,
+    ".jsonld": RdfFormat.JSON_LD,
+    ".rdf": RdfFormat.RDF_XML,
+}
+
+
+class OxigraphBackend:
+    """Loads by building a new store beside the old one and swapping, so a failed load loses
+    nothing; serves through a pool of read-only worker processes."""
+
+    def __init__(self, path: Path, workers: int, timeout: float) -> None:
+        self.path = path
+        self._pool = WorkerPool(_worker_main, str(path), workers, timeout)
+        self._graphs: frozenset[str] | None = None
+
+    def start(self) -> None:
+        self._graphs = self._read_graph_names()
+        self._pool.start()
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def is_empty(self) -> bool:
+        return not self.path.exists() or not self._read_graph_names()
+
+    def graph_names(self) -> frozenset[str]:
+        if self._graphs is None:
+            self._graphs = self._read_graph_names()
+        return self._graphs
+
+    def execute(
+        self, request: QueryRequest, cancelled: Callable[[], bool] | None = None
+    ) -> QueryResult:
+        return self._pool.execute(request, cancelled or (lambda: False))
+
+    def load(self, files: list[ContentFile], progress: bool = False) -> int:
+        """Replace the store's content with `files`; return the number of quads loaded."""
+        building = self.path.with_name(self.path.name + ".loading")
+        shutil.rmtree(building, ignore_errors=True)
+        building.parent.mkdir(parents=True, exist_ok=True)
+        total = sum(f.path.stat().st_size for f in files)
+        try:
+            with tqdm(
+                total=total, unit="B", unit_scale=True, disable=not progress, desc="loading"
+            ) as bar:
+                store = Store(str(building))
+                for content in files:
+                    _load_file(store, content, bar)
+                store.flush()
+                count = len(store)
+                del store
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        self._swap(building)
+        self._graphs = None
+        return count
+
+    def _swap(self, building: Path) -> None:
+        retired = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if self.path.exists():
+            self.path.rename(retired)
+        building.rename(self.path)
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def _read_graph_names(self) -> frozenset[str]:
+        if not self.path.exists():
+            return frozenset()
+        store = Store.read_only(str(self.path))
+        return frozenset(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
+
+
+def _load_file(store: Store, content: ContentFile, bar: tqdm) -> None:
+    rdf_format = FORMATS.get(content.path.suffix)
+    if rdf_format is None:
+        raise Problem(415, f"{content.path}: no RDF format is known for this file name")
+    graph = NamedNode(content.graph) if content.graph else None
+    with open(content.path, "rb") as raw:
+        try:
+            store.bulk_load(
+                cast(IO[bytes], _Progress(raw, bar)),
+                rdf_format,
+                to_graph=graph,
+                base_iri=content.path.resolve().as_uri(),
+            )
+        except SyntaxError as exc:
+            raise Problem(400, f"{content.path}: {exc}") from exc
+
+
+class _Progress:
+    """A binary reader that advances a progress bar as Oxigraph reads through it."""
+
+    def __init__(self, raw: IO[bytes], bar: tqdm) -> None:
+        self._raw = raw
+        self._bar = bar
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._bar.update(len(data))
+        return data
+
+
+class _PipeSink:
+    """A binary file that forwards each write to the parent as one chunk."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def write(self, data: bytes) -> int:
+        self._conn.send(("chunk", bytes(data)))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _answer(store: Store, request: QueryRequest, conn: Connection) -> None:
+    try:
+        results, media_type = evaluate(store, request)
+        conn.send(("start", media_type))
+        serialize(results, media_type, _PipeSink(conn))
+    except Problem as exc:
+        conn.send(("error", exc.status, exc.message))
+        return
+    conn.send(("end",))
+
+
+def _worker_main(conn: Connection, store_path: str) -> None:
+    serve_requests(conn, lambda: Store.read_only(store_path), _answer)

@@ -1,0 +1,219 @@
+"""Queries run in worker processes, so that a query past its time limit can really be stopped.
+
+Neither Oxigraph nor rdflib can cancel a running query. Each worker opens the store read-only and
+answers one request at a time over a pipe; the web server waits with a deadline, and a worker past
+its deadline, or one whose client went away, is killed and replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from ..problem import Problem
+from .base import QueryRequest, QueryResult
+
+log = logging.getLogger(__name__)
+
+# Results up to this size are held back, so that a failure or timeout is still a clean error.
+HEAD_BYTES = 1 << 20
+READY_TIMEOUT = 60.0
+POLL_INTERVAL = 0.2  # how often a waiting request checks its deadline and its client
+
+Cancelled = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    at: float
+    cancelled: Cancelled
+
+
+_context = multiprocessing.get_context("spawn")
+
+
+class Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, target: Callable[[Connection, str], None], store_path: str) -> None:
+        parent, child = _context.Pipe()
+        self.conn = parent
+        self.process: BaseProcess = _context.Process(
+            target=target, args=(child, store_path), daemon=True
+        )
+        self.process.start()
+        child.close()
+        if not parent.poll(READY_TIMEOUT):
+            self.kill()
+            raise RuntimeError("a query worker did not start in time")
+        message = parent.recv()
+        if message[0] != "ready":
+            self.kill()
+            raise RuntimeError(f"a query worker could not open the store: {message[1]}")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of workers; a request borrows one for the whole of its response."""
+
+    def __init__(
+        self,
+        target: Callable[[Connection, str], None],
+        store_path: str,
+        size: int,
+        timeout: float,
+    ) -> None:
+        self._target = target
+        self._store_path = store_path
+        self._size = size
+        self.timeout = timeout
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        for _ in range(self._size):
+            self._add()
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
+
+    def execute(self, request: QueryRequest, cancelled: Cancelled = _never) -> QueryResult:
+        deadline = _Deadline(time.monotonic() + self.timeout, cancelled)
+        worker = self._acquire(deadline.at)
+        try:
+            worker.conn.send(request)
+            media_type = self._expect_start(worker, deadline)
+            head, done = self._read_head(worker, deadline)
+        except _Handled:
+            raise
+        except BaseException:
+            self._discard(worker)
+            raise
+        if done:
+            self._idle.put(worker)
+            return QueryResult(media_type, iter(head))
+        return QueryResult(media_type, self._stream(worker, head, deadline))
+
+    def _acquire(self, deadline: float) -> Worker:
+        try:
+            return self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+        except queue.Empty:
+            raise Problem(
+                503, "every query worker is busy; try again shortly", {"Retry-After": "5"}
+            ) from None
+
+    def _expect_start(self, worker: Worker, deadline: _Deadline) -> str:
+        message = self._recv(worker, deadline)
+        if message[0] == "error":
+            self._idle.put(worker)
+            raise _Handled(message[1], message[2])
+        return str(message[1])
+
+    def _read_head(self, worker: Worker, deadline: _Deadline) -> tuple[list[bytes], bool]:
+        head: list[bytes] = []
+        size = 0
+        while size < HEAD_BYTES:
+            message = self._recv(worker, deadline)
+            if message[0] == "end":
+                return head, True
+            if message[0] == "error":
+                self._idle.put(worker)
+                raise _Handled(message[1], message[2])
+            head.append(message[1])
+            size += len(message[1])
+        return head, False
+
+    def _stream(self, worker: Worker, head: list[bytes], deadline: _Deadline) -> Iterator[bytes]:
+        finished = False
+        try:
+            yield from head
+            while True:
+                message = self._recv(worker, deadline)
+                if message[0] == "end":
+                    finished = True
+                    return
+                if message[0] == "error":
+                    finished = True
+                    log.warning("query failed after its results had started: %s", message[2])
+                    return
+                yield message[1]
+        except Problem as exc:
+            log.warning("results cut short: %s", exc.message)
+        finally:
+            if finished:
+                self._idle.put(worker)
+            else:  # the client went away or the time ran out: stop the work
+                self._discard(worker)
+
+    def _recv(self, worker: Worker, deadline: _Deadline) -> tuple[Any, ...]:
+        while not worker.conn.poll(POLL_INTERVAL):
+            if deadline.cancelled():
+                raise Problem(499, "the client went away; the query was stopped")
+            if time.monotonic() >= deadline.at:
+                raise Problem(
+                    503,
+                    f"the query ran longer than the limit of {self.timeout:g} s and was stopped",
+                )
+        try:
+            message: tuple[Any, ...] = worker.conn.recv()
+        except EOFError:
+            raise Problem(500, "the query worker died while running the query") from None
+        return message
+
+    def _discard(self, worker: Worker) -> None:
+        with self._lock:
+            if worker not in self._all:
+                return
+            self._all.discard(worker)
+        worker.kill()
+        threading.Thread(target=self._add, daemon=True).start()
+
+    def _add(self) -> None:
+        worker = Worker(self._target, self._store_path)
+        with self._lock:
+            self._all.add(worker)
+        self._idle.put(worker)
+
+
+class _Handled(Problem):
+    """A problem the worker reported; the worker itself is healthy and already back in the pool."""
+
+
+def serve_requests(
+    conn: Connection, open_store: Callable[[], Any], handle: Callable[..., None]
+) -> None:
+    """The loop each worker runs: open the store, then answer requests until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        store = open_store()
+    except Exception as exc:  # reported to the parent, which refuses to start
+        conn.send(("failed", str(exc)))
+        return
+    conn.send(("ready",))
+    with contextlib.suppress(EOFError, KeyboardInterrupt):
+        while True:
+            request = conn.recv()
+            handle(store, request, conn)

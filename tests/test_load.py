@@ -1,0 +1,84 @@
+"""`ppkg load`: building the store from the content folders, and losing nothing on bad input."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store
+
+from server.config import Settings
+
+from .conftest import REPO
+
+
+def ppkg(content: Path, data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PPKG_CONTENT_DIR": str(content), "PPKG_DATA_DIR": str(data)}
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args], capture_output=True, text=True, env=env
+    )
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    for folder in ("ontology", "shapes", "data", "queries"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def graph_counts(data: Path) -> dict[str, int]:
+    store = Store.read_only(str(data / "store"))
+    counts: dict[str, int] = {}
+    for quad in store:
+        counts[str(quad.graph_name)] = counts.get(str(quad.graph_name), 0) + 1
+    return counts
+
+
+def test_load_puts_each_source_in_its_own_graph(content: Path, tmp_path: Path) -> None:
+    result = ppkg(content, tmp_path / "data", "load")
+    assert result.returncode == 0, result.stderr
+    counts = graph_counts(tmp_path / "data")
+    data_files = sorted((content / "data").glob("*.trig"))
+    sources = [g for g in counts if "/source/" in g]
+    assert len(sources) >= len(data_files)
+    assert "<https://w3id.org/ppkg/graph/ontology>" in counts
+    assert f"loaded {sum(counts.values())} quads" in result.stderr
+
+
+def test_malformed_file_is_refused_and_the_store_kept(content: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert ppkg(content, data, "load").returncode == 0
+    before = graph_counts(data)
+    (content / "data" / "zz-broken.trig").write_text(
+        'GRAPH <https://w3id.org/ppkg/source/x> {\n  <a:b> <a:c> "unterminated .\n}\n'
+    )
+    result = ppkg(content, data, "load")
+    assert result.returncode != 0
+    assert "zz-broken.trig" in result.stderr and "2:" in result.stderr
+    assert graph_counts(data) == before
+
+
+def test_reload_replaces_removed_content(content: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert ppkg(content, data, "load").returncode == 0
+    removed = sorted((content / "data").glob("*.trig"))[0]
+    before = graph_counts(data)
+    removed.unlink()
+    assert ppkg(content, data, "load").returncode == 0
+    after = graph_counts(data)
+    assert sum(after.values()) < sum(before.values())
+
+
+def test_settings_flags_override_environment() -> None:
+    env = {"PPKG_PORT": "9000", "PPKG_QUERY_TIMEOUT": "2.5", "PPKG_DATA_DIR": "/tmp/x"}
+    settings = Settings.from_env(env, port=9100)
+    assert settings.port == 9100
+    assert settings.query_timeout == 2.5
+    assert settings.data_dir == Path("/tmp/x")
+    with pytest.raises(ValueError, match="PPKG_PORT"):
+        Settings.from_env({"PPKG_PORT": "eighty"})
