@@ -67,6 +67,7 @@ def serve(settings: Settings, /, **flags: Any) -> None:
             threads=settings.threads,
             ident="ppkg",
             channel_timeout=int(settings.query_timeout) + 30,
+            channel_request_lookahead=4,
         )
     finally:
         backend.close()

@@ -45,10 +45,10 @@ def start_server(data_dir: Path, content_dir: Path = REPO, **settings: str) -> S
         "PPKG_PORT": str(port),
     }
     env.update({"PPKG_" + k.upper(): v for k, v in settings.items()})
-    log = open(data_dir.parent / f"server-{port}.log", "wb")  # noqa: SIM115 - lives with the process
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
+    with open(data_dir.parent / f"server-{port}.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     server = Server(f"http://127.0.0.1:{port}", process, data_dir)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -48,9 +48,6 @@ def respond(
     _check_graphs(dataset, found.from_graphs)
     tabular = negotiate(request.accept_mimetypes, list(TABULAR), format_param)
     graph = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
-    if tabular is None and graph is None:
-        offered = ", ".join([*TABULAR, *GRAPH])
-        raise Problem(406, f"no acceptable result format; this endpoint serves {offered}")
     result = backend().execute(
         QueryRequest(
             query,
