@@ -9,3 +9,4 @@ SOURCE = BASE + "source/"
 
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_SHAPES = BASE + "graph/shapes"
+GRAPH_INFERRED = BASE + "graph/inferred"

@@ -12,6 +12,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 from tqdm import tqdm
 
 from ..problem import Problem
+from ..reasoning import infer
 from .base import ContentFile, QueryRequest, QueryResult
 from .evaluate import evaluate, serialize
 from .workers import WorkerPool, serve_requests
@@ -68,6 +69,7 @@ class OxigraphBackend:
                 store = Store(str(building))
                 for content in files:
                     _load_file(store, content, bar)
+                infer(store)
                 store.flush()
                 count = len(store)
                 del store
