@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pyoxigraph import NamedNode, Quad, Store
+from pyoxigraph import NamedNode, Quad, QuerySolutions, QueryTriples, Store
 
 from .namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY
 
@@ -34,7 +34,7 @@ def infer(store: Store) -> int:
         new = {
             Quad(t.subject, t.predicate, t.object, graph)
             for rule in rules
-            for t in store.query(rule, use_default_graph_as_union=True)
+            for t in _construct(store, rule)
         }
         if not new:
             break
@@ -47,8 +47,7 @@ def compile_rules(store: Store) -> list[str]:
     """One CONSTRUCT query per rule that the ontology gives something to do."""
 
     def pairs(query: str) -> list[tuple[str, str]]:
-        rows = store.query(PREFIXES + query, default_graph=NamedNode(GRAPH_ONTOLOGY))
-        return [(str(row[0]), str(row[1])) for row in rows]
+        return [(str(row[0]), str(row[1])) for row in _select(store, query)]
 
     rules = [
         _rule(pairs(SUPER_CLASSES), "?x a ?a", "?x a ?b"),
@@ -61,6 +60,20 @@ def compile_rules(store: Store) -> list[str]:
     ]
     rules += [_chain_rule(p, steps) for p, steps in _chains(store)]
     return [rule for rule in rules if rule]
+
+
+def _select(store: Store, query: str) -> QuerySolutions:
+    """A SELECT over the ontology graph alone."""
+    rows = store.query(PREFIXES + query, default_graph=NamedNode(GRAPH_ONTOLOGY))
+    assert isinstance(rows, QuerySolutions)
+    return rows
+
+
+def _construct(store: Store, query: str) -> QueryTriples:
+    """A rule, run over every graph."""
+    triples = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(triples, QueryTriples)
+    return triples
 
 
 def _rule(pairs: Iterable[tuple[str, str]], where: str, head: str) -> str:
@@ -80,9 +93,9 @@ def _chain_rule(prop: str, steps: list[str]) -> str:
 
 
 def _chains(store: Store) -> list[tuple[str, list[str]]]:
-    query = PREFIXES + "SELECT ?p ?list WHERE { ?p owl:propertyChainAxiom ?list }"
+    query = "SELECT ?p ?list WHERE { ?p owl:propertyChainAxiom ?list }"
     chains = []
-    for row in store.query(query, default_graph=NamedNode(GRAPH_ONTOLOGY)):
+    for row in _select(store, query):
         chains.append((str(row[0]), _list_items(store, row[1])))
     return chains
 
