@@ -27,7 +27,8 @@ def ppkg(content: Path, data: Path, *args: str) -> subprocess.CompletedProcess[s
 def content(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     for folder in ("ontology", "shapes", "data", "queries"):
-        shutil.copytree(REPO / folder, root / folder)
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder)
     return root
 
 
