@@ -23,6 +23,7 @@ class Settings:
     workers: int = 2
     threads: int = 8
     max_query_bytes: int = 1_000_000
+    publish_sensitive: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -43,6 +44,10 @@ class Settings:
 
 def _coerce(name: str, raw: str) -> Any:
     kind = type(getattr(Settings(), name))
+    if kind is bool:
+        if raw.lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError(f"PPKG_{name.upper()}={raw!r} is not true or false")
+        return raw.lower() in ("1", "true", "yes", "on")
     try:
         if issubclass(kind, Path):
             return Path(raw)

@@ -90,3 +90,11 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     yield running
     stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def sensitive_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server configured to publish the graphs flagged ppkg:sensitive."""
+    running = start_server(tmp_path_factory.mktemp("sensitive") / "data", publish_sensitive="true")
+    yield running
+    stop_server(running)

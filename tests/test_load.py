@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Store
+from pyoxigraph import RdfFormat, Store, parse
 
 from server.config import Settings
 
@@ -44,10 +44,18 @@ def test_load_puts_each_source_in_its_own_graph(content: Path, tmp_path: Path) -
     result = ppkg(content, tmp_path / "data", "load")
     assert result.returncode == 0, result.stderr
     counts = graph_counts(tmp_path / "data")
-    data_files = sorted((content / "data").glob("*.trig"))
-    sources = [g for g in counts if "/source/" in g]
-    assert len(sources) >= len(data_files)
+    in_files: dict[str, bool] = {}
+    for path in (content / "data").glob("*.trig"):
+        for quad in parse(path=path, format=RdfFormat.TRIG):
+            flagged = (
+                quad.predicate.value.endswith("#sensitive") and quad.subject == quad.graph_name
+            )
+            in_files[str(quad.graph_name)] = in_files.get(str(quad.graph_name), False) or flagged
+    published = {g for g, sensitive in in_files.items() if not sensitive}
+    assert published and len(published) < len(in_files)  # the seed data has a sensitive graph
+    assert {g for g in counts if "/source/" in g} == published
     assert "<https://w3id.org/ppkg/graph/ontology>" in counts
+    assert "<https://w3id.org/ppkg/graph/inferred>" in counts
     assert f"loaded {sum(counts.values())} quads" in result.stderr
 
 
@@ -83,3 +91,7 @@ def test_settings_flags_override_environment() -> None:
     assert settings.data_dir == Path("/tmp/x")
     with pytest.raises(ValueError, match="PPKG_PORT"):
         Settings.from_env({"PPKG_PORT": "eighty"})
+    assert Settings.from_env({"PPKG_PUBLISH_SENSITIVE": "false"}).publish_sensitive is False
+    assert Settings.from_env({"PPKG_PUBLISH_SENSITIVE": "yes"}).publish_sensitive is True
+    with pytest.raises(ValueError, match="true or false"):
+        Settings.from_env({"PPKG_PUBLISH_SENSITIVE": "maybe"})

@@ -11,5 +11,10 @@ def open_backend(settings: Settings) -> Backend:
     if settings.backend == "oxigraph":
         from .oxigraph import OxigraphBackend
 
-        return OxigraphBackend(settings.store_path, settings.workers, settings.query_timeout)
+        return OxigraphBackend(
+            settings.store_path,
+            settings.workers,
+            settings.query_timeout,
+            settings.publish_sensitive,
+        )
     raise ValueError(f"unknown backend {settings.backend!r}; known: oxigraph")

@@ -11,6 +11,7 @@ from typing import IO, cast
 from pyoxigraph import NamedNode, RdfFormat, Store
 from tqdm import tqdm
 
+from ..namespaces import ONTOLOGY
 from ..problem import Problem
 from ..reasoning import infer
 from .base import ContentFile, QueryRequest, QueryResult
@@ -31,8 +32,11 @@ class OxigraphBackend:
     """Loads by building a new store beside the old one and swapping, so a failed load loses
     nothing; serves through a pool of read-only worker processes."""
 
-    def __init__(self, path: Path, workers: int, timeout: float) -> None:
+    def __init__(
+        self, path: Path, workers: int, timeout: float, publish_sensitive: bool = False
+    ) -> None:
         self.path = path
+        self._publish_sensitive = publish_sensitive
         self._pool = WorkerPool(_worker_main, str(path), workers, timeout)
         self._graphs: frozenset[str] | None = None
 
@@ -69,6 +73,8 @@ class OxigraphBackend:
                 store = Store(str(building))
                 for content in files:
                     _load_file(store, content, bar)
+                if not self._publish_sensitive:
+                    _drop_sensitive(store)
                 infer(store)
                 store.flush()
                 count = len(store)
@@ -110,6 +116,13 @@ def _load_file(store: Store, content: ContentFile, bar: tqdm) -> None:
             )
         except SyntaxError as exc:
             raise Problem(400, f"{content.path}: {exc}") from exc
+
+
+def _drop_sensitive(store: Store) -> None:
+    """Remove the graphs that describe themselves as ppkg:sensitive (health, relatives...)."""
+    query = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{ONTOLOGY}sensitive> true }} }}"
+    for row in store.query(query):  # type: ignore[union-attr]
+        store.remove_graph(row[0])
 
 
 class _Progress:
