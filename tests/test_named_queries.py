@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
 
 from server.named_queries import load_queries
 
-from .conftest import REPO, Server
+from .conftest import REPO, Server, start_server, stop_server
 
 QUERIES = load_queries(REPO / "queries")
 
@@ -133,3 +135,36 @@ def test_cli_format_and_bad_value(server: Server) -> None:
         env=env,
     )
     assert bad.returncode != 0 and "article number" in bad.stderr
+
+
+PART_CHARGE = """
+@prefix ppkg: <https://w3id.org/ppkg/ontology#> .
+@prefix eli: <http://data.europa.eu/eli/ontology#> .
+@prefix schema: <https://schema.org/> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix art: <https://w3id.org/ppkg/law/ru/criminal-code/article/> .
+GRAPH <urn:test:source> {
+  <urn:test:source> a prov:Entity .
+  <urn:test:person> a ppkg:Person ; schema:name "Test Person"@en .
+  <urn:test:prosecution> a ppkg:Prosecution ; ppkg:defendant <urn:test:person> ;
+    ppkg:case <urn:test:case> ; ppkg:charge <urn:test:charge> .
+  <urn:test:charge> a ppkg:Charge ; ppkg:provision <urn:test:part> .
+  <urn:test:part> a ppkg:ArticlePart ;
+    eli:number "1" ; eli:is_part_of art:212.1 .
+}
+"""
+
+
+def test_a_charge_under_a_part_counts_for_the_article(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(REPO / folder, content / folder)
+    (content / "data" / "zz-test-part.trig").write_text(PART_CHARGE, "utf-8")
+    running = start_server(tmp_path / "data", content)
+    try:
+        rows = run(running, "prisoners-by-article", article="212.1").json()["results"]["bindings"]
+        names = {r["name"]["value"] for r in rows if "name" in r}
+        assert "Test Person" in names and "Konstantin Kotov" in names
+        stats = run(running, "article-stats", article="212.1").json()["results"]["bindings"]
+        assert int(stats[0]["persons"]["value"]) == len(names)
+    finally:
+        stop_server(running)
