@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_cors import CORS
 
-from . import errors, ontology_docs, queries_api
+from . import errors, ontology_docs, queries_api, validate_api
 from .config import Settings
 from .named_queries import load_queries
 from .sparql import endpoint
@@ -31,4 +31,5 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(ontology_docs.bp)
+    app.register_blueprint(validate_api.bp)
     return app

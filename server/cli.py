@@ -21,6 +21,12 @@ from .store.base import Backend, QueryRequest
 log = logging.getLogger("ppkg")
 
 
+class InputError(click.ClickException):
+    """Input that could not be read at all (exit 2), as opposed to data that does not conform."""
+
+    exit_code = 2
+
+
 @click.group()
 @click.option(
     "--data-dir", type=click.Path(path_type=Path), help="Store directory [PPKG_DATA_DIR]."
@@ -106,6 +112,49 @@ def query(ctx: click.Context, name: str, format_name: str | None) -> None:
         sys.stdout.buffer.write(body)
     else:
         click.echo(render_table(json.loads(body)))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--report",
+    "report_format",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    help="text for people; the SHACL report as Turtle; a JSON summary.",
+)
+@click.pass_obj
+def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> None:
+    """Validate RDF FILES against the shapes; exit 1 if any does not conform.
+
+    Facts the files cite (articles, courts, persons) are looked up in the store when there is one.
+    """
+    from .validation import media_type_for, parse_rdf, render_text, store_context
+    from .validation import validate as run_validation
+
+    backend = open_backend(settings)
+    context = None
+    if not backend.is_empty():
+        backend.start()
+        context = store_context(backend)
+    failed = False
+    try:
+        for name in files:
+            path = Path(name)
+            graph = parse_rdf(path.read_bytes(), media_type_for(name), name)
+            report = run_validation(graph, settings.content_dir, context)
+            failed = failed or not report.conforms
+            if report_format == "json":
+                click.echo(json.dumps({"file": name, **report.summary()}, ensure_ascii=False))
+            elif report_format == "turtle":
+                click.echo(report.graph.serialize(format="turtle"))
+            else:
+                click.echo(render_text(report, name))
+    except Problem as exc:
+        raise InputError(exc.message) from exc
+    finally:
+        backend.close()
+    sys.exit(1 if failed else 0)
 
 
 def _load(backend: Backend, settings: Settings) -> None:

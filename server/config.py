@@ -24,6 +24,7 @@ class Settings:
     threads: int = 8
     max_query_bytes: int = 1_000_000
     publish_sensitive: bool = False
+    max_upload_bytes: int = 20_000_000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
