@@ -141,8 +141,8 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
     try:
         for name in files:
             path = Path(name)
-            graph = parse_rdf(path.read_bytes(), media_type_for(name), name)
-            report = run_validation(graph, settings.content_dir, context)
+            quads = parse_rdf(path.read_bytes(), media_type_for(name), name)
+            report = run_validation(quads, settings.content_dir, context)
             failed = failed or not report.conforms
             if report_format == "json":
                 click.echo(json.dumps({"file": name, **report.summary()}, ensure_ascii=False))

@@ -35,8 +35,8 @@ def validate_submission() -> Response:
     if media_type is None:
         raise Problem(406, f"the report is served as: {', '.join(REPORT_TYPES)}")
     data, rdf_type, name = _submitted()
-    graph = parse_rdf(data, rdf_type, name)
-    report = validate(graph, settings().content_dir, store_context(backend()))
+    quads = parse_rdf(data, rdf_type, name)
+    report = validate(quads, settings().content_dir, store_context(backend()))
     response = _render(report, media_type, name)
     response.vary.add("Accept")
     return response

@@ -7,14 +7,16 @@ submission's own nodes, so problems already in the store are not blamed on it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pyoxigraph import QuadParser, RdfFormat, parse, serialize
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, parse
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, SH, Graph, Literal, Node, URIRef
+from rdflib import RDF, SH, Graph, Literal, Node, URIRef
 
 from .problem import Problem
 from .store.base import Backend, QueryRequest
@@ -38,6 +40,9 @@ SUFFIXES: dict[str, str] = {
     ".xml": "application/rdf+xml",
     ".owl": "application/rdf+xml",
 }
+DESCRIBES = NamedNode("https://w3id.org/ppkg/shapes#describes")
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SCHEMA_NAME = NamedNode("https://schema.org/name")
 SEVERITY_NAMES: dict[Node | None, str] = {
     SH.Violation: "Violation",
     SH.Warning: "Warning",
@@ -84,20 +89,15 @@ def media_type_for(filename: str) -> str:
     return media_type
 
 
-def parse_rdf(data: bytes, media_type: str, name: str = "the submission") -> Graph:
-    """The triples of `data` (all graphs merged); Problem(400) with line and column if malformed."""
+def parse_rdf(data: bytes, media_type: str, name: str = "the submission") -> list[Quad]:
+    """The quads of `data`; Problem(400) with the line and column if it is malformed."""
     rdf_format = MEDIA_TYPES.get(media_type)
     if rdf_format is None:
         raise Problem(415, f"unsupported RDF type {media_type}; use {', '.join(MEDIA_TYPES)}")
     try:
-        quads: QuadParser = parse(data, rdf_format, base_iri="urn:ppkg:submission:")
-        triples = [quad.triple for quad in quads]
+        return list(parse(data, rdf_format, base_iri="urn:ppkg:submission:"))
     except SyntaxError as exc:
         raise Problem(400, f"{name} is not valid {media_type}: {exc}") from exc
-    graph = Graph()
-    if triples:
-        graph.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
-    return graph
 
 
 @cache
@@ -112,42 +112,57 @@ def shapes_graph(content_dir: Path) -> Graph:
     return _load(tuple(sorted((content_dir / "shapes").glob("*.ttl"))))
 
 
-def ontology_graph(content_dir: Path) -> Graph:
-    return _load(tuple(sorted((content_dir / "ontology").glob("*.ttl"))))
+@cache
+def _triples(paths: tuple[Path, ...]) -> list[Triple]:
+    return [q.triple for path in paths for q in parse(path=path, format=RdfFormat.TURTLE)]
 
 
-Context = Callable[[Iterable[URIRef]], Graph]
+def ontology_triples(content_dir: Path) -> list[Triple]:
+    """The ontology goes into the data graph: its SKOS concepts are what controlled values cite."""
+    return _triples(tuple(sorted((content_dir / "ontology").glob("*.ttl"))))
 
 
-def validate(data: Graph, content_dir: Path, context: Context | None = None) -> Report:
-    """Validate `data` against the shapes, with what `context` says about the IRIs it cites."""
-    own_subjects = set(data.subjects())
-    merged = Graph()
-    for triple in data:
-        merged.add(triple)
-    if context is not None:
-        cited = {o for o in data.objects() if isinstance(o, URIRef) and o not in own_subjects}
-        for triple in context(cited):
-            merged.add(triple)
-    _, report, _ = shacl_validate(
-        merged,
-        shacl_graph=shapes_graph(content_dir),
-        ont_graph=ontology_graph(content_dir),
-        inference="rdfs",
-        allow_warnings=True,
-        advanced=True,
+Context = Callable[[Iterable[NamedNode]], list[Triple]]
+
+
+def validate(quads: list[Quad], content_dir: Path, context: Context | None = None) -> Report:
+    """Validate `quads` against the shapes, with what `context` says about the IRIs they cite.
+
+    The shapes see one graph: the ontology, the submission's graphs merged, the cited facts, and
+    `G ppkgsh:describes S` for each named graph G and subject S in it (the union forgets which
+    graph said what, and the provenance rules need it).
+    """
+    own = {q.subject for q in quads if isinstance(q.subject, NamedNode)}
+    data = Store()
+    data.extend(Quad(t.subject, t.predicate, t.object) for t in ontology_triples(content_dir))
+    data.extend(Quad(q.subject, q.predicate, q.object) for q in quads)
+    data.extend(
+        Quad(q.graph_name, DESCRIBES, q.subject)
+        for q in quads
+        if isinstance(q.graph_name, NamedNode) and isinstance(q.subject, NamedNode)
     )
-    results = [r for r in _results(report, merged) if URIRef(r.focus) in own_subjects]
+    if context is not None:
+        cited = {q.object for q in quads if isinstance(q.object, NamedNode)} - own
+        data.extend(Quad(t.subject, t.predicate, t.object) for t in context(cited))
+    _, report, _ = shacl_validate(
+        data,  # type: ignore[arg-type]  # pySHACL 0.40 takes an Oxigraph store (4x faster)
+        shacl_graph=shapes_graph(content_dir),
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    own_iris = {URIRef(n.value) for n in own}
+    results = [r for r in _results(report, data) if URIRef(r.focus) in own_iris]
     violations = any(r.severity == "Violation" for r in results)
     return Report(conforms=not violations, results=results, graph=report)
 
 
-def _results(report: Graph, data: Graph) -> list[Result]:
+def _results(report: Graph, data: Store) -> list[Result]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
         messages = {
-            (m.language or "en"): str(m)
+            _language(m): str(m)
             for m in report.objects(node, SH.resultMessage)
             if isinstance(m, Literal)
         }
@@ -160,14 +175,28 @@ def _results(report: Graph, data: Graph) -> list[Result]:
                 messages=messages,
                 shape=_text(report.value(node, SH.sourceShape)),
                 constraint=_text(report.value(node, SH.sourceConstraintComponent)),
-                focus_label=_text(data.value(focus, RDFS.label) or _name(data, focus)),
+                focus_label=_label(data, focus),
             )
         )
     return sorted(results, key=lambda r: (r.severity != "Violation", r.focus, r.path or ""))
 
 
-def _name(data: Graph, node: Node | None) -> Node | None:
-    return data.value(node, URIRef("https://schema.org/name")) if node is not None else None
+def _language(message: Literal) -> str:
+    """pySHACL drops the language tag of SPARQL constraints' messages; Cyrillic means Russian."""
+    if message.language:
+        return message.language
+    return "ru" if re.search("[\u0400-\u04ff]", str(message)) else "en"
+
+
+def _label(data: Store, node: Node | None) -> str | None:
+    if not isinstance(node, URIRef):
+        return None
+    for predicate in (RDFS_LABEL, SCHEMA_NAME):
+        for quad in data.quads_for_pattern(NamedNode(str(node)), predicate, None):
+            obj = quad.object
+            if isinstance(obj, OxLiteral) and obj.language in (None, "en"):
+                return str(obj.value)
+    return None
 
 
 def _text(node: Node | None) -> str | None:
@@ -198,15 +227,14 @@ MAX_CONTEXT_IRIS = 10_000
 def store_context(backend: Backend) -> Context:
     """A Context that asks the published store what it says about the cited IRIs."""
 
-    def fetch(iris: Iterable[URIRef]) -> Graph:
-        # The IRIs come from a parsed RDF graph, so they cannot hold `>` or spaces.
-        cited = sorted(str(i) for i in iris)[:MAX_CONTEXT_IRIS]
-        graph = Graph()
+    def fetch(iris: Iterable[NamedNode]) -> list[Triple]:
+        # The IRIs come from parsed RDF, so they cannot hold `>` or spaces.
+        cited = sorted(i.value for i in iris)[:MAX_CONTEXT_IRIS]
         if not cited:
-            return graph
+            return []
         values = " ".join(f"<{iri}>" for iri in cited)
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
         result = backend.execute(QueryRequest(query, None, "application/n-triples"))
-        return graph.parse(data=result.read(), format="nt")
+        return [q.triple for q in parse(result.read(), RdfFormat.N_TRIPLES)]
 
     return fetch

@@ -3,9 +3,10 @@ small ontology that exercises every rule."""
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import owlrl
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
 from rdflib import OWL, RDF, RDFS, Graph, Literal
@@ -48,6 +49,15 @@ def ours(ontology: str, data: str) -> set[tuple[str, ...]]:
 
 
 def owlrl_closure(ontology: str, data: str) -> set[tuple[str, ...]]:
+    """owlrl's answer, computed in a fresh interpreter: importing owlrl changes rdflib's literal
+    handling for the whole process, which would leak into other tests (pySHACL's datatypes)."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_owlrl_closure, ontology, data).result()
+
+
+def _owlrl_closure(ontology: str, data: str) -> set[tuple[str, ...]]:
+    import owlrl
+
     graph = Graph().parse(data=ontology, format="turtle")
     terms = set(graph.subjects()) | set(graph.objects())  # the ontology's own vocabulary
     triples = [q.triple for q in parse(data, RdfFormat.TRIG)]

@@ -1,0 +1,177 @@
+"""Validating submissions: the command line, POST /validate and its page, errors, and equality
+with a whole-graph pySHACL run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
+from pyshacl import validate as shacl_validate
+from rdflib import SH, Graph
+
+from server.validation import DESCRIBES, parse_rdf, shapes_graph, validate
+
+from .conftest import REPO, Server
+
+GOOD = REPO / "tests" / "fixtures" / "submission.trig"
+# The same submission whose person has no English name (a violation of the person shape).
+BAD = GOOD.read_text("utf-8").replace('schema:name "Test Person"@en', 'schema:name "Test Person"')
+TRIG = {"Content-Type": "application/trig"}
+
+
+def ppkg_validate(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PPKG_DATA_DIR": str(data_dir), "PPKG_CONTENT_DIR": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "server", "validate", *args], capture_output=True, text=True, env=env
+    )
+
+
+def test_cli_conforming_and_not(server: Server, tmp_path: Path) -> None:
+    good = ppkg_validate(str(GOOD), data_dir=server.data_dir)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "conforms (0 violations" in good.stdout
+    bad_file = tmp_path / "bad.trig"
+    bad_file.write_text(BAD, "utf-8")
+    bad = ppkg_validate(str(bad_file), data_dir=server.data_dir)
+    assert bad.returncode == 1
+    assert "does NOT conform" in bad.stdout
+    assert "<https://w3id.org/ppkg/id/person/test-person> (Test Person)" in bad.stdout
+    assert "https://schema.org/name" in bad.stdout and "[ru]" in bad.stdout
+
+
+def test_cli_report_formats(server: Server, tmp_path: Path) -> None:
+    bad_file = tmp_path / "bad.trig"
+    bad_file.write_text(BAD, "utf-8")
+    as_json = json.loads(
+        ppkg_validate(str(bad_file), "--report", "json", data_dir=server.data_dir).stdout
+    )
+    assert as_json["conforms"] is False and as_json["counts"]["Violation"] >= 1
+    turtle = ppkg_validate(str(bad_file), "--report", "turtle", data_dir=server.data_dir).stdout
+    report = Graph().parse(data=turtle, format="turtle")
+    assert (None, SH.conforms, None) in report
+
+
+def test_cli_malformed_file_exits_2_with_position(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('<urn:a> <urn:b> "unterminated .\n', "utf-8")
+    result = ppkg_validate(str(broken), data_dir=tmp_path / "no-store")
+    assert result.returncode == 2
+    assert "line 1" in result.stderr and "broken.ttl" in result.stderr
+
+
+def test_cited_facts_come_from_the_store(server: Server, tmp_path: Path) -> None:
+    # The submission cites art:212.1 without describing it: with the published store it exists,
+    # without a store the charge cites an unknown provision.
+    with_store = ppkg_validate(str(GOOD), data_dir=server.data_dir)
+    without = ppkg_validate(str(GOOD), data_dir=tmp_path / "no-store")
+    assert with_store.returncode == 0
+    assert without.returncode == 1 and "ontology#provision" in without.stdout
+
+
+def test_http_json_summary(server: Server) -> None:
+    good = requests.post(server.url + "/validate", data=GOOD.read_bytes(), headers=TRIG)
+    assert good.status_code == 200
+    assert good.json() == {
+        "conforms": True,
+        "counts": {"Violation": 0, "Warning": 0, "Info": 0},
+        "results": [],
+    }
+    bad = requests.post(server.url + "/validate", data=BAD.encode(), headers=TRIG).json()
+    assert bad["conforms"] is False and bad["counts"]["Violation"] == len(
+        [r for r in bad["results"] if r["severity"] == "Violation"]
+    )
+    result = next(r for r in bad["results"] if r["path"] == "https://schema.org/name")
+    assert result["focus"] == "https://w3id.org/ppkg/id/person/test-person"
+    assert set(result["messages"]) == {"en", "ru"}
+
+
+def test_http_shacl_report_by_negotiation(server: Server) -> None:
+    for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld")):
+        response = requests.post(
+            server.url + "/validate", data=BAD.encode(), headers={**TRIG, "Accept": accept}
+        )
+        assert response.headers["Content-Type"].startswith(accept)
+        report = Graph().parse(data=response.text, format=fmt)
+        assert (None, SH.conforms, None) in report
+        assert any(report.subjects(None, SH.ValidationResult))
+
+
+def test_http_bad_input(server: Server) -> None:
+    url = server.url + "/validate"
+    malformed = requests.post(
+        url, data=b"<urn:a> <urn:b> .", headers={"Content-Type": "text/turtle"}
+    )
+    assert malformed.status_code == 400 and "line 1" in malformed.text
+    unsupported = requests.post(url, data=b"a,b", headers={"Content-Type": "text/csv"})
+    assert unsupported.status_code == 415
+    untyped = requests.Request("POST", url, data=b"x").prepare()
+    untyped.headers.pop("Content-Type", None)
+    assert requests.Session().send(untyped).status_code == 400
+    huge = requests.post(url, data=b"#" * 21_000_000, headers={"Content-Type": "text/turtle"})
+    assert huge.status_code == 413
+
+
+def test_the_page_uploads_a_file(server: Server) -> None:
+    page = requests.get(server.url + "/validate")
+    assert page.status_code == 200 and 'type="file"' in page.text
+    response = requests.post(
+        server.url + "/validate",
+        files={"file": ("bad.trig", BAD.encode(), "application/octet-stream")},
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code == 200
+    assert "Does not conform" in response.text and "test-person" in response.text
+    pasted = requests.post(
+        server.url + "/validate",
+        files={"text": (None, "@prefix x: <urn:x:> .")},
+        headers={"Accept": "text/html"},
+    )
+    assert "Conforms" in pasted.text
+
+
+def test_result_equals_a_whole_graph_run() -> None:
+    """Validating the submission with the facts it cites gives, for the submission's nodes, what
+    pySHACL gives on the whole published data plus the submission."""
+    submission = parse_rdf(BAD.encode(), "application/trig")
+    store = Store()
+    files = sorted((REPO / "data").glob("*.trig"))
+    quads = [q for path in files for q in parse(path=path, format=RdfFormat.TRIG)] + submission
+    default = DefaultGraph()
+    store.extend(
+        Quad(t.subject, t.predicate, t.object, default)
+        for t in (q.triple for q in parse(path=REPO / "ontology" / "ppkg.ttl"))
+    )
+    store.extend(Quad(q.subject, q.predicate, q.object, default) for q in quads)
+    store.extend(
+        Quad(q.graph_name, DESCRIBES, q.subject, default)
+        for q in quads
+        if isinstance(q.graph_name, NamedNode) and isinstance(q.subject, NamedNode)
+    )
+    _, whole, _ = shacl_validate(
+        store,
+        shacl_graph=shapes_graph(REPO),
+        inference="none",  # type: ignore[arg-type]
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    own = {str(q.subject.value) for q in submission if isinstance(q.subject, NamedNode)}
+    expected = sorted(
+        (str(whole.value(r, SH.focusNode)), str(whole.value(r, SH.sourceShape)))
+        for r in whole.subjects(None, SH.ValidationResult)
+        if str(whole.value(r, SH.focusNode)) in own
+    )
+
+    def published(iris: object) -> list:  # type: ignore[type-arg]
+        cited = {n.value for n in iris}  # type: ignore[attr-defined]
+        return [
+            q.triple for q in quads if isinstance(q.subject, NamedNode) and q.subject.value in cited
+        ]
+
+    report = validate(submission, REPO, published)
+    got = sorted((r.focus, r.shape or "") for r in report.results)
+    assert got == expected and got
