@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
-from rdflib import Graph
+from rdflib import RDF, SKOS, Graph, Literal
 
 from .problem import Problem
 from .sparql.description import RDFLIB_FORMATS
@@ -66,8 +66,22 @@ def _graph(files: tuple[Path, ...]) -> Graph:
 def _cached_html(files: tuple[Path, ...], mtimes: tuple[float, ...]) -> str:
     from pylode import OntPub  # heavy, and needed only for this page
 
-    html: str = OntPub(ontology=_graph(files)).make_html()
+    html: str = OntPub(ontology=_for_pylode(_graph(files))).make_html()
     return html
+
+
+def _for_pylode(graph: Graph) -> Graph:
+    """The ontology as pyLODE can document it: it takes any concept scheme for the ontology
+    itself and runs the languages together, so it gets the English text without the schemes."""
+    schemes = set(graph.subjects(RDF.type, SKOS.ConceptScheme))
+    out = Graph()
+    for s, p, o in graph:
+        if s in schemes:
+            continue
+        if isinstance(o, Literal) and o.language and o.language != "en":
+            continue
+        out.add((s, p, o))
+    return out
 
 
 def _html(files: tuple[Path, ...]) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, parse
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, SH, Graph, Literal, Node, URIRef
+from rdflib import RDF, SH, BNode, Graph, Literal, Node, URIRef
 
 from .problem import Problem
 from .store.base import Backend, QueryRequest
@@ -60,6 +60,7 @@ class Result:
     shape: str | None
     constraint: str | None
     focus_label: str | None = None
+    focus_is_blank: bool = False
 
 
 @dataclass
@@ -152,7 +153,8 @@ def validate(quads: list[Quad], content_dir: Path, context: Context | None = Non
         allow_infos=True,
     )
     own_iris = {URIRef(n.value) for n in own}
-    results = [r for r in _results(report, data) if URIRef(r.focus) in own_iris]
+    # Blank nodes can only come from the submission (the ontology's are never focus nodes).
+    results = [r for r in _results(report, data) if r.focus_is_blank or URIRef(r.focus) in own_iris]
     violations = any(r.severity == "Violation" for r in results)
     return Report(conforms=not violations, results=results, graph=report)
 
@@ -176,6 +178,7 @@ def _results(report: Graph, data: Store) -> list[Result]:
                 shape=_text(report.value(node, SH.sourceShape)),
                 constraint=_text(report.value(node, SH.sourceConstraintComponent)),
                 focus_label=_label(data, focus),
+                focus_is_blank=isinstance(focus, BNode),
             )
         )
     return sorted(results, key=lambda r: (r.severity != "Violation", r.focus, r.path or ""))

@@ -175,3 +175,11 @@ def test_result_equals_a_whole_graph_run() -> None:
     report = validate(submission, REPO, published)
     got = sorted((r.focus, r.shape or "") for r in report.results)
     assert got == expected and got
+
+
+def test_results_about_blank_nodes_are_kept(server: Server) -> None:
+    # A campaign action given as a blank node: the result's focus node has no IRI.
+    example = REPO / "tests" / "shape_examples" / "bad" / "action-blank-node.trig"
+    report = requests.post(server.url + "/validate", data=example.read_bytes(), headers=TRIG).json()
+    assert report["conforms"] is False
+    assert any("IRI" in r["messages"]["en"] for r in report["results"])
