@@ -1,4 +1,4 @@
-"""The `ppkg` command: serve, load, query."""
+"""The `ppkg` command: serve, load, query, validate."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from .problem import Problem
 from .sparql.formats import SHORT_NAMES, TABULAR
 from .store import open_backend
 from .store.base import Backend, QueryRequest
-
-log = logging.getLogger("ppkg")
 
 
 class InputError(click.ClickException):
