@@ -54,8 +54,9 @@ def over_http(url: str, article: str) -> int:
 
 def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PPKG_DATA_DIR": str(data_dir), "PPKG_PORT": str(port)}
-    server = subprocess.Popen([sys.executable, "-m", "server", "serve"], env=env,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve"], env=env, stderr=subprocess.DEVNULL
+    )
     for _ in range(300):
         try:
             requests.get(f"http://127.0.0.1:{port}/sparql", timeout=1)
