@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,7 @@ def query(ctx: click.Context, name: str, format_name: str | None) -> None:
     if named is None:
         raise click.UsageError(f"no named query {name!r}")
     media_type = _tabular_type(format_name)
-    backend = open_backend(settings)
+    backend = open_backend(replace(settings, workers=1))  # one query needs one worker
     if backend.is_empty():
         raise click.ClickException("the store is empty: run `ppkg load` first")
     try:
@@ -130,7 +131,7 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
     from .validation import media_type_for, parse_rdf, render_text, store_context
     from .validation import validate as run_validation
 
-    backend = open_backend(settings)
+    backend = open_backend(replace(settings, workers=1))
     context = None
     if not backend.is_empty():
         backend.start()

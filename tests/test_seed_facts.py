@@ -11,14 +11,16 @@ import pytest
 import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from server.namespaces import LAW_ARTICLE, SOURCE
+
 from .conftest import Server
 
 ID = "https://w3id.org/ppkg/id/"
 PERSON = ID + "person/"
 ORG = ID + "org/"
-SRC = "https://w3id.org/ppkg/source/"
+SRC = SOURCE
 XSD = "http://www.w3.org/2001/XMLSchema#"
-ARTICLE = "https://w3id.org/ppkg/law/ru/criminal-code/article/"
+ARTICLE = LAW_ARTICLE
 POC = "https://w3id.org/ppkg/vocab/recognition-status/prisoner-of-conscience"
 
 UA_82_20 = SRC + "ua-82-20"

@@ -58,7 +58,7 @@ class OxigraphBackend:
     def execute(
         self, request: QueryRequest, cancelled: Callable[[], bool] | None = None
     ) -> QueryResult:
-        return self._pool.execute(request, cancelled or (lambda: False))
+        return self._pool.execute(request, cancelled)
 
     def load(self, files: list[ContentFile], progress: bool = False) -> int:
         """Replace the store's content with `files`; return the number of quads loaded."""

@@ -100,8 +100,8 @@ class WorkerPool:
         for worker in workers:
             worker.kill()
 
-    def execute(self, request: QueryRequest, cancelled: Cancelled = _never) -> QueryResult:
-        deadline = _Deadline(time.monotonic() + self.timeout, cancelled)
+    def execute(self, request: QueryRequest, cancelled: Cancelled | None = None) -> QueryResult:
+        deadline = _Deadline(time.monotonic() + self.timeout, cancelled or _never)
         worker = self._acquire(deadline.at)
         try:
             worker.conn.send(request)
