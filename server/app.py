@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Flask
 from flask_cors import CORS
 
-from . import errors, ontology_docs, queries_api, validate_api
+from . import changes, errors, ontology_docs, queries_api, validate_api
 from .config import Settings
 from .named_queries import load_queries
 from .sparql import endpoint
 from .store.base import Backend
+from .submissions import api as submissions_api
+from .submissions.ledger import Ledger
 
 
 def create_app(settings: Settings, backend: Backend) -> Flask:
@@ -18,6 +20,7 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["ppkg.settings"] = settings
+    app.extensions["ppkg.ledger"] = Ledger(settings.ledger_path)
     app.extensions["ppkg.backend"] = backend
     app.extensions["ppkg.queries"] = load_queries(settings.content_dir / "queries")
     CORS(
@@ -32,4 +35,6 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(ontology_docs.bp)
     app.register_blueprint(validate_api.bp)
+    app.register_blueprint(submissions_api.bp)
+    app.register_blueprint(changes.bp)
     return app

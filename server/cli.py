@@ -64,6 +64,7 @@ def serve(settings: Settings, /, **flags: Any) -> None:
     backend.start()
     try:
         app = create_app(settings, backend)
+        _recover(settings, backend)
         click.echo(f"ppkg serving http://{settings.host}:{settings.port}/sparql", err=True)
         waitress_serve(
             app,
@@ -157,12 +158,82 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
 
 
 def _load(backend: Backend, settings: Settings) -> None:
+    """Rebuild the store from the content folders and every accepted submission."""
+    from .submissions.ledger import Ledger
+    from .submissions.publishing import accepted_quads
+
     files = content_files(settings.content_dir)
+    ledger = Ledger(settings.ledger_path)
+    accepted = accepted_quads(ledger)
     try:
-        count = backend.load(files, progress=sys.stderr.isatty())
+        count = backend.load(files, progress=sys.stderr.isatty(), extra=accepted)
     except Problem as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"loaded {count} quads from {len(files)} files into {settings.store_path}", err=True)
+    ledger.release()
+    click.echo(
+        f"loaded {count} quads from {len(files)} files and {len(accepted)} accepted "
+        f"submission quads into {settings.store_path}",
+        err=True,
+    )
+
+
+def _recover(settings: Settings, backend: Backend) -> None:
+    """Finish what a crash interrupted: unchecked submissions, unpublished acceptances."""
+    from .submissions.ledger import Ledger
+    from .submissions.publishing import recover
+    from .submissions.staging import check_received
+    from .validation import store_context
+
+    ledger = Ledger(settings.ledger_path)
+    checked = check_received(ledger, settings.content_dir, store_context(backend))
+    published = recover(ledger, backend, settings.content_dir)
+    if checked or published:
+        click.echo(f"recovered: {checked} checked, {len(published)} published", err=True)
+
+
+@main.group()
+def token() -> None:
+    """Issue, list and revoke the bearer tokens of partners and reviewers."""
+
+
+@token.command("issue")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["partner", "reviewer"]), required=True)
+@click.option("--label", default="", help="Who holds it, as published in provenance.")
+@click.pass_obj
+def token_issue(settings: Settings, name: str, role: str, label: str) -> None:
+    """Issue a token for NAME and print it: it is shown once and stored only hashed."""
+    from .submissions import tokens
+    from .submissions.ledger import Ledger
+
+    try:
+        click.echo(tokens.issue(Ledger(settings.ledger_path), name, role, label))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@token.command("list")
+@click.pass_obj
+def token_list(settings: Settings) -> None:
+    """List the tokens' holders (never the tokens)."""
+    from .submissions import tokens
+    from .submissions.ledger import Ledger
+
+    for row in tokens.listing(Ledger(settings.ledger_path)):
+        state = f"revoked {row['revoked']}" if row["revoked"] else "active"
+        click.echo(f"{row['name']}\t{row['role']}\t{row['label']}\t{state}")
+
+
+@token.command("revoke")
+@click.argument("name")
+@click.pass_obj
+def token_revoke(settings: Settings, name: str) -> None:
+    """Revoke NAME's token at once."""
+    from .submissions import tokens
+    from .submissions.ledger import Ledger
+
+    if not tokens.revoke(Ledger(settings.ledger_path), name):
+        raise click.ClickException(f"no active token named {name!r}")
 
 
 def _tabular_type(format_name: str | None) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .namespaces import BASE
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,6 +27,7 @@ class Settings:
     max_query_bytes: int = 1_000_000
     publish_sensitive: bool = False
     max_upload_bytes: int = 20_000_000
+    base_iri: str = BASE  # the published IRIs this server answers for, at the same paths
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -41,6 +44,11 @@ class Settings:
     @property
     def store_path(self) -> Path:
         return self.data_dir / "store"
+
+    @property
+    def ledger_path(self) -> Path:
+        """Tokens, submissions and the change log: kept when `ppkg load` rebuilds the store."""
+        return self.data_dir / "ledger.sqlite"
 
 
 def _coerce(name: str, raw: str) -> Any:

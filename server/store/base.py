@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 Term = NamedNode | BlankNode | Literal
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,15 @@ class Backend(Protocol):
 
     def is_empty(self) -> bool: ...
 
-    def load(self, files: list[ContentFile], progress: bool = False) -> int: ...
+    def load(
+        self, files: list[ContentFile], progress: bool = False, extra: Iterable[Quad] = ()
+    ) -> int:
+        """Replace the content with `files` and the `extra` quads, then infer; return the count."""
+        ...
+
+    def write(self, change: Callable[[Any], R]) -> R:
+        """Run `change(store)` alone with the store writable (queries wait meanwhile)."""
+        ...
 
     def graph_names(self) -> frozenset[str]: ...
 

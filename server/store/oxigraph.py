@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, cast
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from tqdm import tqdm
 
 from ..namespaces import ONTOLOGY
 from ..problem import Problem
 from ..reasoning import infer
-from .base import ContentFile, QueryRequest, QueryResult
+from .base import ContentFile, QueryRequest, QueryResult, R
 from .evaluate import evaluate, serialize
 from .workers import WorkerPool, serve_requests
 
@@ -60,8 +60,21 @@ class OxigraphBackend:
     ) -> QueryResult:
         return self._pool.execute(request, cancelled)
 
-    def load(self, files: list[ContentFile], progress: bool = False) -> int:
-        """Replace the store's content with `files`; return the number of quads loaded."""
+    def write(self, change: Callable[[Store], R]) -> R:
+        with self._pool.paused():
+            store = Store(str(self.path))
+            try:
+                result = change(store)
+                store.flush()
+            finally:
+                del store  # closes the database before the workers open it again
+        self._graphs = None
+        return result
+
+    def load(
+        self, files: list[ContentFile], progress: bool = False, extra: Iterable[Quad] = ()
+    ) -> int:
+        """Replace the store's content with `files` and `extra`; return the number of quads."""
         building = self.path.with_name(self.path.name + ".loading")
         shutil.rmtree(building, ignore_errors=True)
         building.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +86,7 @@ class OxigraphBackend:
                 store = Store(str(building))
                 for content in files:
                     _load_file(store, content, bar)
+                store.bulk_extend(extra)
                 if not self._publish_sensitive:
                     _drop_sensitive(store)
                 infer(store)

@@ -88,16 +88,60 @@ class WorkerPool:
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
+        self._writer = threading.Lock()
+        self._paused = False
+        self._starting = 0
+        self._running = False
 
     def start(self) -> None:
+        self._running = True
         for _ in range(self._size):
             self._add()
 
     def close(self) -> None:
+        self._running = False
         with self._lock:
             workers = list(self._all)
             self._all.clear()
         for worker in workers:
+            worker.kill()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Stop every worker, letting running queries finish, so the caller alone has the store.
+
+        Oxigraph may not be written while other processes have it open; requests that arrive
+        meanwhile wait for the workers that start again afterwards.
+        """
+        with self._writer:
+            with self._lock:
+                self._paused = True
+            try:
+                self._stop_all(time.monotonic() + self.timeout + 1)
+                yield
+            finally:
+                with self._lock:
+                    self._paused = False
+                for _ in range(self._size if self._running else 0):
+                    self._add()
+
+    def _stop_all(self, deadline: float) -> None:
+        while True:
+            with self._lock:
+                if not self._all and not self._starting:
+                    return
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                if time.monotonic() < deadline:
+                    continue
+                with self._lock:  # past every query's own limit: stop them outright
+                    stuck, self._all = self._all, set()
+                for worker in stuck:
+                    worker.kill()
+                continue
+            with self._lock:
+                self._all.discard(worker)
             worker.kill()
 
     def execute(self, request: QueryRequest, cancelled: Cancelled | None = None) -> QueryResult:
@@ -118,12 +162,16 @@ class WorkerPool:
         return QueryResult(media_type, self._stream(worker, head, deadline))
 
     def _acquire(self, deadline: float) -> Worker:
-        try:
-            return self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
-        except queue.Empty:
-            raise Problem(
-                503, "every query worker is busy; try again shortly", {"Retry-After": "5"}
-            ) from None
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+            except queue.Empty:
+                raise Problem(
+                    503, "every query worker is busy; try again shortly", {"Retry-After": "5"}
+                ) from None
+            with self._lock:
+                if worker in self._all:  # not one a writer stopped while it was busy
+                    return worker
 
     def _expect_start(self, worker: Worker, deadline: _Deadline) -> str:
         message = self._recv(worker, deadline)
@@ -192,10 +240,25 @@ class WorkerPool:
         threading.Thread(target=self._add, daemon=True).start()
 
     def _add(self) -> None:
-        worker = Worker(self._target, self._store_path)
         with self._lock:
-            self._all.add(worker)
-        self._idle.put(worker)
+            if self._paused:
+                return
+            self._starting += 1
+        try:
+            worker = Worker(self._target, self._store_path)
+        except BaseException:
+            with self._lock:
+                self._starting -= 1
+            raise
+        with self._lock:
+            if not self._paused:
+                self._starting -= 1
+                self._all.add(worker)
+                self._idle.put(worker)
+                return
+        worker.kill()  # before it counts as stopped: a writer may be waiting for it
+        with self._lock:
+            self._starting -= 1
 
 
 class _Handled(Problem):

@@ -1,0 +1,237 @@
+"""Accepting a submission: its quads, their provenance and what they entail, in one transaction.
+
+The order makes a crash harmless at any point:
+1. the reviewer's decision is committed to the ledger;
+2. with the query workers stopped, the quads not yet in the store are computed and committed to
+   the ledger as a change (the change feed's entry, and the record to replay);
+3. the store adds exactly those quads with one atomic `extend`.
+On start, `recover` finishes whatever a crash interrupted: a change whose quads the store lacks is
+applied again; a decision without a change is published. `ppkg load` replays every accepted
+submission, so a rebuilt store holds them too.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
+
+from ..faults import crash_point
+from ..namespaces import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY
+from ..problem import Problem
+from ..reasoning import infer
+from ..store.base import Backend, QueryRequest
+from ..validation import ontology_triples
+from .ledger import Change, Ledger, Token, now
+from .staging import SUBMISSION, log, stored_quads
+
+GRAPH_SUBMISSIONS = BASE + "graph/submissions"
+AGENT = BASE + "agent/"
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD_DATETIME = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+SENSITIVE = NamedNode(ONTOLOGY + "sensitive")
+
+_publishing = threading.Lock()  # one accept at a time: each sees the store the last one left
+
+
+def decide(ledger: Ledger, sid: str, reviewer: Token, verdict: str, reason: str | None) -> bool:
+    """Commit a reviewer's decision; False if it was already taken (a retried request).
+
+    404 for no such submission, 409 if it is neither pending nor already given this verdict.
+    """
+    with ledger.transaction() as db:
+        row = db.execute("SELECT status FROM submissions WHERE id = ?", (sid,)).fetchone()
+        if row is None:
+            raise Problem(404, f"no submission {sid}")
+        if row["status"] == verdict:
+            return False
+        if row["status"] != "pending":
+            raise Problem(
+                409, f"submission {sid} is {row['status']}; only a pending one is decided"
+            )
+        db.execute(
+            "UPDATE submissions SET status = ?, decided_by = ?, decided = ?, reason = ?"
+            " WHERE id = ?",
+            (verdict, reviewer.name, now(), reason, sid),
+        )
+        log(db, sid, reviewer.name, verdict, reason)
+    crash_point("decided")
+    return True
+
+
+def publish(ledger: Ledger, backend: Backend, content_dir: Path, sid: str) -> Change:
+    """Put an accepted submission into the store (again, if a crash interrupted it)."""
+    with _publishing:
+        change = ledger.change_for(sid)
+        if change is not None:
+            recorded = change
+            backend.write(lambda store: _apply(store, recorded))
+            return recorded
+        quads = publication(ledger, sid)
+        inferred = entailed(quads, content_dir, backend)
+        return backend.write(lambda store: _commit(store, ledger, sid, quads, inferred))
+
+
+def recover(ledger: Ledger, backend: Backend, content_dir: Path) -> list[str]:
+    """Publish accepted submissions a crash left out of the store; return their ids."""
+    published = _published_submissions(backend)
+    done = []
+    for row in ledger.rows("SELECT id FROM submissions WHERE status = 'accepted' ORDER BY id"):
+        if SUBMISSION + row["id"] not in published:
+            publish(ledger, backend, content_dir, row["id"])
+            done.append(row["id"])
+    return done
+
+
+def accepted_quads(ledger: Ledger) -> list[Quad]:
+    """Every accepted submission's quads and provenance, for `ppkg load` to replay."""
+    rows = ledger.rows(
+        "SELECT s.id FROM submissions s LEFT JOIN changes c ON c.submission = s.id"
+        " WHERE s.status = 'accepted' ORDER BY c.seq IS NULL, c.seq, s.id"
+    )
+    return [q for row in rows for q in publication(ledger, row["id"])]
+
+
+def publication(ledger: Ledger, sid: str) -> list[Quad]:
+    """The submission's quads, less sensitive graphs, plus its provenance."""
+    quads = stored_quads(ledger, sid)
+    hidden = {q.graph_name for q in quads if q.predicate == SENSITIVE and q.subject == q.graph_name}
+    quads = [q for q in quads if q.graph_name not in hidden]
+    return quads + provenance(
+        ledger,
+        sid,
+        sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}),
+    )
+
+
+def provenance(ledger: Ledger, sid: str, graphs: list[str]) -> list[Quad]:
+    """Who submitted, who accepted, when, and which source graphs it brought (PROV-O)."""
+    row = ledger.row(
+        "SELECT s.received, s.decided, a.name AS submitter, a.label AS submitter_label,"
+        " r.name AS reviewer, r.label AS reviewer_label FROM submissions s"
+        " JOIN tokens a ON a.name = s.submitter JOIN tokens r ON r.name = s.decided_by"
+        " WHERE s.id = ?",
+        sid,
+    )
+    assert row is not None
+    entity, activity = NamedNode(SUBMISSION + sid), NamedNode(SUBMISSION + sid + "/acceptance")
+    submitter, reviewer = NamedNode(AGENT + row["submitter"]), NamedNode(AGENT + row["reviewer"])
+    triples = [
+        (entity, RDF_TYPE, NamedNode(PROV + "Entity")),
+        (entity, RDFS_LABEL, Literal(f"Submission {sid}", language="en")),
+        (entity, NamedNode(PROV + "wasAttributedTo"), submitter),
+        (entity, NamedNode(PROV + "generatedAtTime"), _time(row["received"])),
+        (activity, RDF_TYPE, NamedNode(PROV + "Activity")),
+        (activity, RDFS_LABEL, Literal(f"Acceptance of submission {sid}", language="en")),
+        (activity, NamedNode(PROV + "used"), entity),
+        (activity, NamedNode(PROV + "wasAssociatedWith"), reviewer),
+        (activity, NamedNode(PROV + "endedAtTime"), _time(row["decided"])),
+        (submitter, RDF_TYPE, NamedNode(PROV + "Agent")),
+        (submitter, RDFS_LABEL, Literal(row["submitter_label"])),
+        (reviewer, RDF_TYPE, NamedNode(PROV + "Agent")),
+        (reviewer, RDFS_LABEL, Literal(row["reviewer_label"])),
+    ]
+    for graph in graphs:
+        triples.append((NamedNode(graph), NamedNode(PROV + "wasDerivedFrom"), entity))
+        triples.append((NamedNode(graph), NamedNode(PROV + "wasGeneratedBy"), activity))
+    g = NamedNode(GRAPH_SUBMISSIONS)
+    return [Quad(s, p, o, g) for s, p, o in triples]  # type: ignore[arg-type]
+
+
+def _time(value: str) -> Literal:
+    return Literal(value, datatype=XSD_DATETIME)
+
+
+def entailed(quads: list[Quad], content_dir: Path, backend: Backend) -> list[Triple]:
+    """What the ontology entails from `quads` together with the store's facts around them.
+
+    The store is already closed under the rules, so what a new fact joins with is one step
+    away: the facts about the IRIs it cites, and the facts pointing at the IRIs it describes.
+    """
+    scratch = Store()
+    scratch.extend(
+        Quad(t.subject, t.predicate, t.object, NamedNode(GRAPH_ONTOLOGY))
+        for t in ontology_triples(content_dir)
+    )
+    scratch.extend(quads)
+    scratch.extend(Quad(t.subject, t.predicate, t.object) for t in _neighbourhood(quads, backend))
+    infer(scratch)
+    return [
+        q.triple for q in scratch.quads_for_pattern(None, None, None, NamedNode(GRAPH_INFERRED))
+    ]
+
+
+def _neighbourhood(quads: list[Quad], backend: Backend) -> list[Triple]:
+    subjects = {q.subject for q in quads if isinstance(q.subject, NamedNode)}
+    objects = {q.object for q in quads if isinstance(q.object, NamedNode)}
+    if not subjects and not objects:
+        return []
+    out = " ".join(f"<{n.value}>" for n in sorted(objects, key=str))
+    into = " ".join(f"<{n.value}>" for n in sorted(subjects, key=str))
+    query = (
+        "CONSTRUCT { ?s ?p ?o } WHERE {"
+        f" {{ VALUES ?s {{ {out} }} ?s ?p ?o }} UNION {{ VALUES ?o {{ {into} }} ?s ?p ?o }} }}"
+    )
+    result = backend.execute(QueryRequest(query, None, "application/n-triples"))
+    return [q.triple for q in parse(result.read(), RdfFormat.N_TRIPLES)]
+
+
+def _commit(
+    store: Store, ledger: Ledger, sid: str, quads: list[Quad], inferred: list[Triple]
+) -> Change:
+    added = [q for q in dict.fromkeys(quads) if q not in store]
+    stated = {q.triple for q in quads}
+    graph = NamedNode(GRAPH_INFERRED)
+    added += [
+        Quad(t.subject, t.predicate, t.object, graph)
+        for t in dict.fromkeys(inferred)
+        if t not in stated and not _anywhere(store, t)
+    ]
+    graphs = [
+        ("~" if store.contains_named_graph(g) else "+") + g.value
+        for g in sorted(
+            {q.graph_name for q in added if isinstance(q.graph_name, NamedNode)}, key=str
+        )
+    ]
+    body = serialize(added, format=RdfFormat.N_QUADS)
+    with ledger.transaction() as db:
+        db.execute(
+            "INSERT INTO changes (at, kind, submission, graphs, added)"
+            " VALUES (?, 'submission', ?, ?, ?)",
+            (now(), sid, "\n".join(graphs), body),
+        )
+        log(db, sid, "publisher", "published", f"{len(added)} quads")
+    change = ledger.change_for(sid)
+    assert change is not None
+    crash_point("recorded")
+    store.extend(added)  # atomic: all of the change or none of it
+    crash_point("extended")
+    return change
+
+
+def _anywhere(store: Store, t: Triple) -> bool:
+    return next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is not None
+
+
+def _apply(store: Store, change: Change) -> None:
+    quads = list(parse(change.added, RdfFormat.N_QUADS))
+    marker = Quad(
+        NamedNode(SUBMISSION + str(change.submission)),
+        RDF_TYPE,
+        NamedNode(PROV + "Entity"),
+        NamedNode(GRAPH_SUBMISSIONS),
+    )
+    if marker not in store:
+        store.extend(quads)
+
+
+def _published_submissions(backend: Backend) -> set[str]:
+    query = (
+        f"SELECT ?s WHERE {{ GRAPH <{GRAPH_SUBMISSIONS}> {{ ?s a <{PROV}Entity> ;"
+        f" <{PROV}wasAttributedTo> ?a }} }}"
+    )
+    body = backend.execute(QueryRequest(query, "text/tab-separated-values", None)).read()
+    return {line.strip("<>") for line in body.decode().splitlines()[1:]}

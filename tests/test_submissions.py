@@ -1,0 +1,337 @@
+"""The submission service over plain HTTP: tokens, staging, review, provenance, the change feed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from pyoxigraph import RdfFormat, parse
+
+from tests.conftest import REPO, Server, start_server, stop_server
+
+SUBMISSION = (REPO / "tests" / "fixtures" / "submission.trig").read_bytes()
+SOURCE = "https://w3id.org/ppkg/source/test-submission"
+PERSON = "https://w3id.org/ppkg/id/person/test-person"
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def ppkg(data_dir: Path, *args: str) -> str:
+    """The real command line, against `data_dir`."""
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+@dataclass
+class Service:
+    server: Server
+    partner: str
+    other_partner: str
+    reviewer: str
+
+    def post(self, token: str | None, body: bytes, media_type: str = "application/trig") -> Any:
+        headers = {"Content-Type": media_type}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.post(self.server.url + "/submissions", data=body, headers=headers)
+
+    def get(self, path: str, token: str) -> requests.Response:
+        return requests.get(self.server.url + path, headers={"Authorization": f"Bearer {token}"})
+
+    def decide(self, sid: str, verdict: str, token: str, **form: str) -> requests.Response:
+        return requests.post(
+            f"{self.server.url}/submissions/{sid}/{verdict}",
+            data=form,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+
+def issue_tokens(data_dir: Path) -> tuple[str, str, str]:
+    partner = ppkg(data_dir, "token", "issue", "ngo-a", "--role", "partner", "--label", "NGO A")
+    other = ppkg(data_dir, "token", "issue", "ngo-b", "--role", "partner", "--label", "NGO B")
+    reviewer = ppkg(data_dir, "token", "issue", "rev", "--role", "reviewer", "--label", "Rev")
+    return partner, other, reviewer
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    data_dir = tmp_path_factory.mktemp("submissions") / "data"
+    tokens = issue_tokens(data_dir)
+    server = start_server(data_dir, max_upload_bytes="200000")
+    yield Service(server, *tokens)
+    stop_server(server)
+
+
+def quads(server: Server) -> set[tuple[str, ...]]:
+    """Every quad the public endpoint serves, as comparable tuples."""
+    query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    response = requests.get(
+        server.sparql,
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    response.raise_for_status()
+    return {
+        tuple(
+            f"{b[v]['type']}|{b[v]['value']}|{b[v].get('xml:lang', '')}|{b[v].get('datatype', '')}"
+            for v in ("s", "p", "o", "g")
+        )
+        for b in response.json()["results"]["bindings"]
+    }
+
+
+def ask(server: Server, query: str, **params: str) -> bool:
+    response = requests.get(
+        server.sparql,
+        params={"query": query, **params},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    response.raise_for_status()
+    result: bool = response.json()["boolean"]
+    return result
+
+
+def submit(service: Service, body: bytes = SUBMISSION) -> dict[str, Any]:
+    response = service.post(service.partner, body)
+    assert response.status_code == 201, response.text
+    record: dict[str, Any] = response.json()
+    assert response.headers["Location"] == record["url"]
+    return record
+
+
+# --- credentials ------------------------------------------------------------------------------
+
+
+def test_no_token_is_401_with_a_challenge(service: Service) -> None:
+    response = service.post(None, SUBMISSION)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_wrong_token_is_401(service: Service) -> None:
+    response = service.post("ppkg_not-a-token", SUBMISSION)
+    assert response.status_code == 401
+    assert "invalid_token" in response.headers["WWW-Authenticate"]
+
+
+def test_tokens_are_stored_hashed(service: Service) -> None:
+    ledger = (service.server.data_dir / "ledger.sqlite").read_bytes()
+    wal = service.server.data_dir / "ledger.sqlite-wal"
+    stored = ledger + (wal.read_bytes() if wal.exists() else b"")
+    for token in (service.partner, service.reviewer):
+        assert token.encode() not in stored
+
+
+def test_a_partner_cannot_accept_and_nothing_changes(service: Service) -> None:
+    sid = submit(service)["id"]
+    before = quads(service.server)
+    response = service.decide(sid, "accept", service.partner)
+    assert response.status_code == 403
+    assert service.get(f"/submissions/{sid}", service.reviewer).json()["status"] == "pending"
+    assert quads(service.server) == before
+
+
+def test_a_revoked_token_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    token = ppkg(data_dir, "token", "issue", "gone", "--role", "partner")
+    ppkg(data_dir, "token", "revoke", "gone")
+    assert "revoked" in ppkg(data_dir, "token", "list")
+    server = start_server(data_dir)
+    try:
+        response = requests.post(
+            server.url + "/submissions",
+            data=SUBMISSION,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/trig"},
+        )
+        assert response.status_code == 401
+    finally:
+        stop_server(server)
+
+
+# --- staging ----------------------------------------------------------------------------------
+
+
+def test_a_pending_submission_is_invisible_to_the_public(service: Service) -> None:
+    record = submit(service)
+    assert record["status"] == "pending"
+    assert record["report"]["conforms"] is True
+    person = f"<{PERSON}>"
+    assert not ask(service.server, f"ASK {{ GRAPH ?g {{ {person} ?p ?o }} }}")
+    assert not ask(service.server, f"ASK {{ {person} ?p ?o }}")
+    response = requests.get(
+        service.server.sparql,
+        params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": SOURCE},
+    )
+    assert response.status_code == 400
+    response = requests.get(
+        service.server.sparql,
+        params={"query": f"ASK FROM NAMED <{SOURCE}> {{ GRAPH ?g {{ ?s ?p ?o }} }}"},
+    )
+    assert response.status_code == 400
+
+
+def test_the_raw_bytes_are_kept_as_sent(service: Service) -> None:
+    record = submit(service)
+    response = service.get(f"/submissions/{record['id']}/raw", service.partner)
+    assert response.content == SUBMISSION
+    assert response.headers["Content-Type"] == "application/trig"
+    actions = [event["action"] for event in record["history"]]
+    assert actions == ["received", "pending"]
+
+
+def test_malformed_rdf_is_400_with_position_and_kept(service: Service) -> None:
+    response = service.post(service.partner, b"@prefix x: <urn:x#> .\nx:a x:b .\nx:c x:d")
+    assert response.status_code == 400
+    assert "line" in response.text.lower()
+    listed = service.get("/submissions?status=malformed", service.reviewer).json()
+    assert listed["submissions"], "the malformed submission is kept with its error"
+    record = service.get(f"/submissions/{listed['submissions'][-1]['id']}", service.reviewer)
+    assert "error" in record.json()["report"]
+
+
+def test_wrong_type_is_415_and_stores_nothing(service: Service) -> None:
+    before = service.get("/submissions", service.reviewer).json()["submissions"]
+    response = service.post(service.partner, b"<a> <b> <c> .", media_type="text/plain")
+    assert response.status_code == 415
+    assert service.get("/submissions", service.reviewer).json()["submissions"] == before
+
+
+def test_a_body_over_the_limit_is_413(service: Service) -> None:
+    response = service.post(service.partner, b"#" * 300_000 + b"\n")
+    assert response.status_code == 413
+
+
+def test_a_nonconforming_submission_cannot_be_accepted(service: Service) -> None:
+    body = SUBMISSION.replace(b'schema:name "Test Person"@en', b'schema:name "Test Person"')
+    body = body.replace(b"a ppkg:Charge ;", b"a ppkg:Charge ; ppkg:provision <urn:nowhere> ;")
+    record = submit(service, body)
+    assert record["status"] == "nonconforming"
+    assert record["report"]["counts"]["Violation"] > 0
+    response = service.decide(record["id"], "accept", service.reviewer)
+    assert response.status_code == 409
+
+
+def test_a_partner_sees_only_their_own(service: Service) -> None:
+    sid = submit(service)["id"]
+    assert service.get(f"/submissions/{sid}", service.other_partner).status_code == 404
+    listed = service.get("/submissions", service.other_partner).json()["submissions"]
+    assert sid not in {s["id"] for s in listed}
+    assert sid in {
+        s["id"] for s in service.get("/submissions", service.partner).json()["submissions"]
+    }
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+def test_a_rejected_submission_keeps_its_report_and_stays_private(service: Service) -> None:
+    sid = submit(service)["id"]
+    response = service.decide(sid, "reject", service.reviewer, reason="duplicate of a source")
+    assert response.status_code == 200
+    record = response.json()
+    assert record["status"] == "rejected"
+    assert record["reason"] == "duplicate of a source"
+    assert record["report"]["conforms"] is True
+    assert service.get(f"/submissions/{sid}/report", service.reviewer).status_code == 200
+    assert not ask(service.server, f"ASK {{ <{PERSON}> ?p ?o }}")
+    assert service.decide(sid, "accept", service.reviewer).status_code == 409
+
+
+def test_accepting_publishes_with_provenance_and_a_patch(service: Service) -> None:
+    sid = submit(service)["id"]
+    before = quads(service.server)
+    response = service.decide(sid, "accept", service.reviewer)
+    assert response.status_code == 200, response.text
+    after = quads(service.server)
+    assert ask(service.server, f"ASK {{ GRAPH <{SOURCE}> {{ <{PERSON}> ?p ?o }} }}")
+    provenance = f"""PREFIX prov: <{PROV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        ASK {{ <{SOURCE}> prov:wasDerivedFrom ?sub ; prov:wasGeneratedBy ?acceptance .
+               ?sub prov:wasAttributedTo [ rdfs:label "NGO A" ] ; prov:generatedAtTime ?t .
+               ?acceptance prov:used ?sub ; prov:endedAtTime ?done ;
+                           prov:wasAssociatedWith [ rdfs:label "Rev" ] . }}"""
+    assert ask(service.server, provenance)
+    # The change's patch holds exactly what the store gained.
+    patch_url = response.json()["change"] + ".nq"
+    patch = requests.get(patch_url)
+    assert patch.headers["Content-Type"] == "application/n-quads"
+    assert len(after - before) == len(list(parse(patch.content, RdfFormat.N_QUADS)))
+    # Retrying the accept (a client that timed out) changes nothing more.
+    assert service.decide(sid, "accept", service.reviewer).status_code == 200
+    assert quads(service.server) == after
+
+
+def test_accepted_facts_answer_the_named_query(service: Service) -> None:
+    response = requests.get(
+        service.server.url + "/queries/prisoners-by-article",
+        params={"article": "212.1"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    people = {b["person"]["value"] for b in response.json()["results"]["bindings"]}
+    assert PERSON in people
+
+
+# --- the change feed --------------------------------------------------------------------------
+
+
+def test_following_the_feed_reproduces_the_published_graph(service: Service) -> None:
+    """A harvester's snapshot plus the patches of later changes equals the store."""
+    snapshot = quads(service.server)
+    seen = {item["id"] for item in _feed_items(service.server)}
+    sid = submit(service, SUBMISSION.replace(b"test-person", b"test-person-2"))["id"]
+    assert service.decide(sid, "accept", service.reviewer).status_code == 200
+    new = [item for item in _feed_items(service.server) if item["id"] not in seen]
+    assert [item["type"] for item in new] == ["Add"]
+    mirror = set(snapshot)
+    for item in new:
+        patch = requests.get(item["patch"]).content
+        mirror |= {_tuple(q) for q in parse(patch, RdfFormat.N_QUADS)}
+    assert mirror == quads(service.server)
+
+
+def test_feed_pages_answer_304_when_unchanged(service: Service) -> None:
+    first = requests.get(service.server.url + "/changes")
+    assert first.headers["Content-Type"].startswith("application/activity+json")
+    again = requests.get(
+        service.server.url + "/changes", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    item = _feed_items(service.server)[-1]
+    response = requests.get(item["id"])
+    assert "immutable" in response.headers["Cache-Control"]
+    assert requests.get(service.server.url + "/changes/pages/999").status_code == 404
+
+
+def _feed_items(server: Server) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    url: str | None = requests.get(server.url + "/changes").json()["first"]
+    while url:
+        page = requests.get(url).json()
+        items += page["orderedItems"]
+        url = page.get("next")
+    return items
+
+
+def _tuple(q: Any) -> tuple[str, ...]:
+    def term(t: Any) -> str:
+        kind = type(t).__name__
+        if kind == "NamedNode":
+            return f"uri|{t.value}||"
+        if kind == "Literal":
+            lang = t.language or ""
+            datatype = "" if lang else t.datatype.value
+            if datatype == "http://www.w3.org/2001/XMLSchema#string":
+                datatype = ""
+            return f"literal|{t.value}|{lang}|{datatype}"
+        return f"bnode|{t.value}||"
+
+    return (term(q.subject), term(q.predicate), term(q.object), term(q.graph_name))
