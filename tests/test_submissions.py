@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -278,6 +279,32 @@ def test_accepted_facts_answer_the_named_query(service: Service) -> None:
     )
     people = {b["person"]["value"] for b in response.json()["results"]["bindings"]}
     assert PERSON in people
+
+
+def test_queries_during_an_accept_wait_and_succeed(service: Service) -> None:
+    """The workers stop while the store is written; queries meanwhile are answered afterwards."""
+    sid = submit(service, SUBMISSION.replace(b"test-person", b"test-person-4"))["id"]
+    statuses: list[int] = []
+    done = threading.Event()
+
+    def query_loop() -> None:
+        while not done.is_set():
+            response = requests.get(
+                service.server.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=30
+            )
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=query_loop) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert service.decide(sid, "accept", service.reviewer).status_code == 200
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+    assert statuses and set(statuses) == {200}
+    assert ask(service.server, "ASK { <https://w3id.org/ppkg/id/person/test-person-4> ?p ?o }")
 
 
 # --- the change feed --------------------------------------------------------------------------

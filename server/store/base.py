@@ -79,6 +79,10 @@ class Backend(Protocol):
 
     def graph_names(self) -> frozenset[str]: ...
 
+    def revision(self) -> int:
+        """A number that changes whenever the store's content does: a key for caches."""
+        ...
+
     def execute(
         self, request: QueryRequest, cancelled: Callable[[], bool] | None = None
     ) -> QueryResult:

@@ -39,6 +39,7 @@ class OxigraphBackend:
         self._publish_sensitive = publish_sensitive
         self._pool = WorkerPool(_worker_main, str(path), workers, timeout)
         self._graphs: frozenset[str] | None = None
+        self._revision = 0
 
     def start(self) -> None:
         self._graphs = self._read_graph_names()
@@ -49,6 +50,9 @@ class OxigraphBackend:
 
     def is_empty(self) -> bool:
         return not self.path.exists() or not self._read_graph_names()
+
+    def revision(self) -> int:
+        return self._revision
 
     def graph_names(self) -> frozenset[str]:
         if self._graphs is None:
@@ -68,7 +72,8 @@ class OxigraphBackend:
                 store.flush()
             finally:
                 del store  # closes the database before the workers open it again
-        self._graphs = None
+                self._graphs = None
+                self._revision += 1
         return result
 
     def load(
