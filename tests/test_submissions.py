@@ -281,6 +281,36 @@ def test_accepted_facts_answer_the_named_query(service: Service) -> None:
     assert PERSON in people
 
 
+SENSITIVE_GRAPH = b"""
+GRAPH <https://w3id.org/ppkg/source/test-submission/sensitive> {
+  <https://w3id.org/ppkg/source/test-submission/sensitive> a prov:Entity , ppkg:SensitiveExtract ;
+    rdfs:label "Test submission: sensitive extract"@en ;
+    prov:wasDerivedFrom <https://w3id.org/ppkg/source/test-submission> ;
+    ppkg:sensitive true .
+  person:test-person-5 a ppkg:Person ; schema:name "Test Person"@en ;
+    rdfs:comment "A health detail that must not be published."@en .
+}
+"""
+
+
+def test_sensitive_graphs_are_not_published(service: Service) -> None:
+    body = SUBMISSION.replace(b"test-person", b"test-person-5") + SENSITIVE_GRAPH
+    record = submit(service, body)
+    assert record["status"] == "pending", record["report"]
+    assert service.decide(record["id"], "accept", service.reviewer).status_code == 200
+    person = "<https://w3id.org/ppkg/id/person/test-person-5>"
+    assert ask(service.server, f"ASK {{ GRAPH <{SOURCE}> {{ {person} ?p ?o }} }}")
+    assert not ask(
+        service.server, f"ASK {{ {person} <http://www.w3.org/2000/01/rdf-schema#comment> ?c }}"
+    )
+    assert not ask(
+        service.server,
+        "ASK { GRAPH <https://w3id.org/ppkg/source/test-submission/sensitive> { ?s ?p ?o } }",
+    )
+    raw = service.get(f"/submissions/{record['id']}/raw", service.reviewer)
+    assert b"health detail" in raw.content
+
+
 def test_queries_during_an_accept_wait_and_succeed(service: Service) -> None:
     """The workers stop while the store is written; queries meanwhile are answered afterwards."""
     sid = submit(service, SUBMISSION.replace(b"test-person", b"test-person-4"))["id"]
