@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from flask_cors import CORS
 
-from . import changes, errors, ontology_docs, queries_api, validate_api
+from . import (
+    changes,
+    dumps_api,
+    errors,
+    linked_data,
+    ontology_docs,
+    queries_api,
+    query_page,
+    search,
+    stats,
+    validate_api,
+    void,
+)
 from .config import Settings
 from .named_queries import load_queries
 from .sparql import endpoint
@@ -27,7 +39,15 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
         app,
         methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Content-Type", "Accept", "Authorization"],
-        expose_headers=["ETag", "Link", "Retry-After", "Content-Location"],
+        expose_headers=[
+            "ETag",
+            "Link",
+            "Retry-After",
+            "Content-Location",
+            "Digest",
+            "Content-Digest",
+            "Repr-Digest",
+        ],
         max_age=86400,
     )
     errors.init_app(app)
@@ -35,6 +55,12 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(ontology_docs.bp)
     app.register_blueprint(validate_api.bp)
+    app.register_blueprint(query_page.bp)
+    app.register_blueprint(stats.bp)
     app.register_blueprint(submissions_api.bp)
     app.register_blueprint(changes.bp)
+    app.register_blueprint(linked_data.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(dumps_api.bp)
+    app.register_blueprint(void.bp)
     return app

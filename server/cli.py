@@ -13,6 +13,7 @@ import click
 
 from .config import Settings
 from .content import content_files
+from .export import describe, dumps_dir, ensure_dumps, refresh_dumps
 from .named_queries import load_queries
 from .problem import Problem
 from .sparql.formats import SHORT_NAMES, TABULAR
@@ -61,6 +62,7 @@ def serve(settings: Settings, /, **flags: Any) -> None:
     backend = open_backend(settings)
     if backend.is_empty():
         _load(backend, settings)
+    ensure_dumps(settings)
     backend.start()
     try:
         app = create_app(settings, backend)
@@ -84,6 +86,18 @@ def serve(settings: Settings, /, **flags: Any) -> None:
 def load(settings: Settings) -> None:
     """(Re)load the store from the content folders."""
     _load(open_backend(settings), settings)
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), help="Folder [<data dir>/dumps]."
+)
+@click.pass_obj
+def export(settings: Settings, out: Path | None) -> None:
+    """Write dumps of the whole dataset (N-Quads, Turtle, JSON-LD, gzip) and their manifest."""
+    if open_backend(settings).is_empty():
+        raise click.ClickException("the store is empty: run `ppkg load` first")
+    click.echo(describe(refresh_dumps(settings, out), out or dumps_dir(settings)))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -175,6 +189,7 @@ def _load(backend: Backend, settings: Settings) -> None:
         f"submission quads into {settings.store_path}",
         err=True,
     )
+    click.echo(describe(refresh_dumps(settings), dumps_dir(settings)), err=True)
 
 
 def _recover(settings: Settings, backend: Backend) -> None:

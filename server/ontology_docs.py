@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request
 from rdflib import RDF, SKOS, Graph, Literal
 
+from .ontology_anchors import add_term_anchors
 from .problem import Problem
 from .sparql.description import RDFLIB_FORMATS
 from .sparql.formats import GRAPH, content_type, negotiate
@@ -67,7 +68,7 @@ def _cached_html(files: tuple[Path, ...], mtimes: tuple[float, ...]) -> str:
     from pylode import OntPub  # heavy, and needed only for this page
 
     html: str = OntPub(ontology=_for_pylode(_graph(files))).make_html()
-    return html
+    return add_term_anchors(html)
 
 
 def _for_pylode(graph: Graph) -> Graph:

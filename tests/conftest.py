@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from .browser import launch
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,3 +101,22 @@ def sensitive_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
     running = start_server(tmp_path_factory.mktemp("sensitive") / "data", publish_sensitive="true")
     yield running
     stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium driven by Playwright, one for the session."""
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh tab in its own context (no cookies or storage shared between tests)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

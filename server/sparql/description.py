@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urljoin
 
 from flask import Response, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS, VOID
 
 from ..problem import Problem
 from .formats import FORMAT_IRIS, GRAPH, content_type, negotiate
@@ -31,10 +32,13 @@ def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for iri in FORMAT_IRIS.values():
         g.add((service, SD.resultFormat, URIRef(iri)))
-    dataset = BNode()
+    # The dataset that /.well-known/void describes (statistics, dumps, change feed).
+    dataset = URIRef(urljoin(endpoint, "/.well-known/void#dataset"))
     default = BNode()
     g.add((service, SD.defaultDataset, dataset))
+    g.add((service, RDFS.seeAlso, URIRef(urljoin(endpoint, "/.well-known/void"))))
     g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add(

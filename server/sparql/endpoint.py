@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from ..problem import Problem
-from ..store.base import Backend, Dataset, QueryRequest, Term
+from ..store.base import Backend, Dataset, QueryRequest, QueryResult, Term
 from .description import service_description
 from .formats import GRAPH, TABULAR, content_type, negotiate
 from .protocol import READ_ONLY, read_request
@@ -39,6 +39,27 @@ def respond(
     bindings: dict[str, Term] | None = None,
 ) -> Response:
     """Check, run and stream `query`, in the format the client negotiated."""
+    tabular = negotiate(request.accept_mimetypes, list(TABULAR), format_param)
+    graph = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
+    result = run(query, tabular, graph, dataset, bindings)
+    response = Response(
+        stream_with_context(result.chunks), content_type=content_type(result.media_type)
+    )
+    response.vary.add("Accept")
+    return response
+
+
+def run(
+    query: str,
+    tabular: str | None,
+    graph: str | None,
+    dataset: Dataset | None = None,
+    bindings: dict[str, Term] | None = None,
+) -> QueryResult:
+    """Check `query` (read-only, no SERVICE, known graphs) and run it; results as the given types.
+
+    The one path every query takes, whether it is answered raw (`respond`) or as a page.
+    """
     dataset = dataset or Dataset()
     found = scan(query)
     if found.update_word:
@@ -46,9 +67,7 @@ def respond(
     if found.uses_service:
         raise Problem(400, "SERVICE is not allowed: this endpoint does not query other endpoints")
     _check_graphs(dataset, found.from_graphs)
-    tabular = negotiate(request.accept_mimetypes, list(TABULAR), format_param)
-    graph = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
-    result = backend().execute(
+    return backend().execute(
         QueryRequest(
             query,
             tabular,
@@ -59,11 +78,6 @@ def respond(
         ),
         request.environ.get("waitress.client_disconnected"),
     )
-    response = Response(
-        stream_with_context(result.chunks), content_type=content_type(result.media_type)
-    )
-    response.vary.add("Accept")
-    return response
 
 
 def _check_graphs(dataset: Dataset, from_graphs: list[str]) -> None:
