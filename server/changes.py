@@ -99,7 +99,7 @@ def _activity(c: Change) -> dict[str, Any]:
     }
     if c.kind == "release":
         activity["summary"] = "The store was rebuilt from the content: fetch the dumps again."
-        activity["object"] = url_for(".collection", _external=True)
+        activity["object"] = url_for("dumps.index", _external=True)
         return activity
     activity["summary"] = f"Accepted submission {c.submission}"
     activity["object"] = [

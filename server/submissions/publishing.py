@@ -70,7 +70,7 @@ def publish(ledger: Ledger, backend: Backend, content_dir: Path, sid: str) -> Ch
             recorded = change
             backend.write(lambda store: _apply(store, recorded))
             return recorded
-        quads = publication(ledger, sid)
+        quads = _canonical(publication(ledger, sid))
         inferred = entailed(quads, content_dir, backend)
         return backend.write(lambda store: _commit(store, ledger, sid, quads, inferred))
 
@@ -210,6 +210,14 @@ def _commit(
     store.extend(added)  # atomic: all of the change or none of it
     crash_point("extended")
     return change
+
+
+def _canonical(quads: list[Quad]) -> list[Quad]:
+    """The quads as the store will hold them ("18.020Z" is stored as "18.02Z"), so that the
+    patch a harvester applies is exactly what the store gained."""
+    scratch = Store()
+    scratch.extend(quads)
+    return list(scratch)
 
 
 def _anywhere(store: Store, t: Triple) -> bool:
