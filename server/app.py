@@ -9,6 +9,7 @@ from . import (
     changes,
     dumps_api,
     errors,
+    home,
     linked_data,
     ontology_docs,
     queries_api,
@@ -51,6 +52,7 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
         max_age=86400,
     )
     errors.init_app(app)
+    app.register_blueprint(home.bp)
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(ontology_docs.bp)

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from .named_queries import NamedQuery
 from .problem import Problem
 from .sparql.endpoint import respond
+from .sparql.formats import TABULAR, prefers_html
 
 bp = Blueprint("queries", __name__)
 
@@ -38,6 +39,10 @@ def run_query(name: str) -> Response:
     if query is None:
         raise Problem(404, f"no named query {name!r}; GET /queries lists them")
     values = {key: request.args.getlist(key)[-1] for key in request.args}
+    page = prefers_html(request.accept_mimetypes, list(TABULAR))
+    if page and "format" not in values:  # a person clicked a link: show the table
+        target = url_for("query_page.query_page", example=name, **values)  # type: ignore[arg-type]
+        return Response(status=303, headers={"Location": target, "Vary": "Accept"})
     return respond(query.text, format_param=values.get("format"), bindings=query.bind(values))
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, stream_with_context
+from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
 
 from ..problem import Problem
 from ..store.base import Backend, Dataset, QueryRequest, QueryResult, Term
 from .description import service_description
-from .formats import GRAPH, TABULAR, content_type, negotiate
+from .formats import GRAPH, TABULAR, content_type, negotiate, prefers_html
 from .protocol import READ_ONLY, read_request
 from .scan import scan
 
@@ -23,6 +23,8 @@ def backend() -> Backend:
 def sparql() -> Response:
     protocol = read_request(request)
     if protocol.query is None:
+        if request.method == "GET" and prefers_html(request.accept_mimetypes, list(GRAPH)):
+            return Response(status=303, headers={"Location": url_for("query_page.query_page")})
         return service_description(backend().graph_names(), protocol.format)
     dataset = Dataset(
         protocol.default_graphs,

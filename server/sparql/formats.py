@@ -80,3 +80,8 @@ def _format_types(format_param: str | None, offers: Sequence[str]) -> list[str]:
     key = format_param.strip().lower()
     candidates = SHORT_NAMES.get(key, (key,))
     return [media_type for media_type in candidates if media_type in offers]
+
+
+def prefers_html(accept: MIMEAccept, machine_types: list[str]) -> bool:
+    """True when a browser asks: HTML ranks above every machine format (`*/*` alone does not)."""
+    return accept.best_match([*machine_types, "text/html"]) == "text/html"
