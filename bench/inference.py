@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 from server.namespaces import GRAPH_ONTOLOGY
 from server.reasoning import infer
 
-from .synthetic import write
+from .generate import write
 
 REPO = Path(__file__).resolve().parent.parent
 

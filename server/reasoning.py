@@ -2,10 +2,17 @@
 
 A full owlrl closure takes about 50 s for 160 thousand triples. The ontology uses only a handful
 of OWL RL rules. Those with one premise (class and property hierarchies with equivalences,
-inverses, domains, ranges, symmetry) are compiled into lookup tables and applied to every triple
-by a worklist; those that join (transitive properties, property chains) run as SPARQL CONSTRUCT
-queries in Oxigraph; the two alternate until nothing new appears. Only triples not asserted in
-any graph go into the inferred graph. `tests/test_reasoning.py` checks the result against owlrl.
+inverses, domains, ranges, symmetry) are closed at the schema level first: for each property, and
+for each class with superclasses, we know every triple that one triple of it entails. That makes
+one SPARQL query per entailed class or property, which Oxigraph answers on its internal term ids,
+leaving out what is already stated; the rules that join (transitive properties, property chains)
+are queries too, and the two alternate until nothing new appears. `tests/test_reasoning.py`
+checks the result against owlrl.
+
+Reading a term's text out of an on-disk store costs several microseconds, more than anything
+else here, so each query returns only the terms that vary (?x, ?y) as TSV, whose terms are
+Turtle; the constant class or property is pasted in as bytes and the result bulk-loaded. No
+Python object is made per triple.
 """
 
 from __future__ import annotations
@@ -14,7 +21,15 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, QueryTriples, Store
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    parse,
+)
 
 from .namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY
 
@@ -23,54 +38,129 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PREFIXES = f"PREFIX rdf: <{RDF}> PREFIX rdfs: <{RDFS}> PREFIX owl: <{OWL}>\n"
-TYPE = NamedNode(RDF + "type")
-Triple = tuple[object, NamedNode, object]
+TYPE = RDF + "type"
+
+# A triple pattern over the two ends of one stated triple: each end is "s" or "o" (the stated
+# triple's subject or object), or a class IRI in the object of rdf:type.
+Pattern = tuple[str, str, str]
 
 
 def infer(store: Store) -> int:
     """Replace the inferred graph with what the ontology entails; return its size.
 
-    Writes with `bulk_extend`, which is not transactional: `ppkg load` runs this on a store it is
+    Writes with `bulk_load`, which is not transactional: `ppkg load` runs this on a store it is
     building and swaps in only when everything succeeded.
     """
     graph = NamedNode(GRAPH_INFERRED)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
-    tables = Tables.compile(store)
+    rules = Tables.compile(store).rules()
     joins = join_rules(store)
-    known: set[Triple] = {(q.subject, q.predicate, q.object) for q in store}
-    frontier: list[Triple] = list(known)
-    total = 0
-    while frontier:
-        derived = tables.close(frontier, known)
-        store.bulk_extend(Quad(s, p, o, graph) for s, p, o in derived)  # type: ignore[arg-type]
-        frontier = [t for rule in joins for t in _construct(store, rule) if t not in known]
-        known.update(frontier)
-        store.bulk_extend(Quad(s, p, o, graph) for s, p, o in frontier)  # type: ignore[arg-type]
-        total += len(derived) + len(frontier)
-    return total
+    changed: set[str] | None = None  # the predicates given new triples by the joins
+    while True:
+        # What the rules entail from the joins' new triples is all that can be new.
+        _write(store, [rule.new_triples(store, changed) for rule in rules])
+        joined = [(rule.predicate, rule.new_triples(store)) for rule in joins]
+        changed = {predicate for predicate, triples in joined if triples}
+        if not changed:
+            break
+        _write(store, [triples for _, triples in joined])
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }}"
+    return int(next(_solutions(store, count))[0].value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to find the triples of one property, or of rdf:type with one class: patterns binding
+    ?x (and ?y, for a property), each with the predicate whose triples it reads."""
+
+    predicate: str
+    cls: str | None
+    branches: list[tuple[str, str]]
+
+    def new_triples(self, store: Store, changed: set[str] | None = None) -> bytes:
+        """Those not in any graph yet, from triples of the `changed` predicates (default all),
+        as Turtle.
+
+        MINUS, a hash anti-join, is far faster in Oxigraph than FILTER NOT EXISTS, which
+        evaluates its pattern once per solution.
+        """
+        body = " UNION ".join(
+            b for reads, b in self.branches if changed is None or reads in changed
+        )
+        return _new_triples(store, self.predicate, self.cls, body) if body else b""
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A property entailed by a chain of others (a transitive one by itself twice)."""
+
+    predicate: str
+    steps: list[str]
+
+    def new_triples(self, store: Store) -> bytes:
+        """Those not in any graph yet, as Turtle.
+
+        Oxigraph joins in the order written, so the rarest step goes first: a chain through
+        a property the data lacks then costs nothing.
+        """
+        ends = ["?x", *(f"?v{i}" for i in range(1, len(self.steps))), "?y"]
+        patterns = [f"{ends[i]} <{step}> {ends[i + 1]}" for i, step in enumerate(self.steps)]
+        sizes = {step: _size(store, step) for step in set(self.steps)}
+        order = sorted(range(len(patterns)), key=lambda i: sizes[self.steps[i]])
+        body = "{ " + " . ".join(patterns[i] for i in order) + " }"
+        return _new_triples(store, self.predicate, None, body)
+
+
+def _new_triples(store: Store, predicate: str, cls: str | None, body: str) -> bytes:
+    """The triples `?x <predicate> ?y` (or `?x rdf:type <cls>`) that `body` gives and no graph
+    holds yet, as Turtle."""
+    head = f"?x <{predicate}> " + (f"<{cls}>" if cls else "?y")
+    variables = "?x" if cls else "?x ?y"
+    query = f"SELECT DISTINCT {variables} WHERE {{ {body} MINUS {{ {head} }} }}"
+    solutions = _solutions(store, query, use_default_graph_as_union=True)
+    tsv = solutions.serialize(format=QueryResultsFormat.TSV) or b""
+    rows = _literal_subjects_dropped(tsv.split(b"\n", 1)[1])  # after the header
+    # TSV rows hold tabs and newlines only as separators: values escape theirs.
+    if cls:
+        return rows.replace(b"\n", f" <{TYPE}> <{cls}> .\n".encode())
+    return rows.replace(b"\t", f" <{predicate}> ".encode()).replace(b"\n", b" .\n")
+
+
+def _size(store: Store, predicate: str) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{predicate}> ?o }}"
+    rows = _solutions(store, query, use_default_graph_as_union=True)
+    return int(next(rows)[0].value)
+
+
+def _literal_subjects_dropped(rows: bytes) -> bytes:
+    """TSV rows less those whose first term is a literal: IRIs start with <, blank nodes _:."""
+    starts = b"\n" + rows  # rows end with a newline, and values escape theirs
+    if starts.count(b"\n<") + starts.count(b"\n_:") == rows.count(b"\n"):
+        return rows
+    return b"".join(r for r in rows.splitlines(keepends=True) if r.startswith((b"<", b"_:")))
 
 
 @dataclass
 class Tables:
     """The one-premise rules, as lookups from a class or property to what follows from it."""
 
-    super_classes: dict[object, set[NamedNode]] = field(default_factory=dict)
-    super_properties: dict[object, set[NamedNode]] = field(default_factory=dict)
-    inverses: dict[object, set[NamedNode]] = field(default_factory=dict)
-    domains: dict[object, set[NamedNode]] = field(default_factory=dict)
-    ranges: dict[object, set[NamedNode]] = field(default_factory=dict)
-    symmetric: set[object] = field(default_factory=set)
+    super_classes: dict[str, set[str]] = field(default_factory=dict)
+    super_properties: dict[str, set[str]] = field(default_factory=dict)
+    inverses: dict[str, set[str]] = field(default_factory=dict)
+    domains: dict[str, set[str]] = field(default_factory=dict)
+    ranges: dict[str, set[str]] = field(default_factory=dict)
+    symmetric: set[str] = field(default_factory=set)
 
     @classmethod
     def compile(cls, store: Store) -> Tables:
-        def table(query: str) -> dict[object, set[NamedNode]]:
-            out: dict[object, set[NamedNode]] = defaultdict(set)
+        def table(query: str) -> dict[str, set[str]]:
+            out: dict[str, set[str]] = defaultdict(set)
             for row in _select(store, query):
-                out[row[0]].add(row[1])
+                out[row[0].value].add(row[1].value)
             return dict(out)
 
-        return cls(
+        tables = cls(
             super_classes=table(SUPER_CLASSES),
             super_properties=table(SUPER_PROPERTIES),
             inverses=table(INVERSES),
@@ -78,76 +168,120 @@ class Tables:
             ranges=table(RANGES),
             symmetric=set(table(SYMMETRIC)),
         )
+        property_tables = [tables.super_properties, tables.inverses, tables.domains, tables.ranges]
+        if any(TYPE in t or any(TYPE in v for v in t.values()) for t in property_tables):
+            raise NotImplementedError("axioms on rdf:type itself are not supported")
+        return tables
 
-    def close(self, frontier: Iterable[Triple], known: set[Triple]) -> list[Triple]:
-        """Everything the frontier entails that is not in `known` (which grows)."""
-        queue = deque(frontier)
-        derived: list[Triple] = []
+    def rules(self) -> list[Rule]:
+        """One rule per entailed class or property, gathering every premise that entails it."""
+        premises: list[Pattern] = [("s", TYPE, c) for c in self.super_classes]
+        properties = {*self.super_properties, *self.inverses, *self.domains, *self.ranges}
+        premises += [("s", p, "o") for p in sorted(properties | self.symmetric)]
+        bodies: dict[tuple[str, str], set[tuple[Pattern, Pattern, bool]]] = defaultdict(set)
+        for premise in premises:
+            always = self.closure(premise, literal=True)
+            for head in self.closure(premise, literal=False):
+                # What follows only when the object is not a literal needs a filter.
+                key = (head[1], head[2]) if head[1] == TYPE else (head[1], "")
+                bodies[key].add((premise, head, head not in always))
+        return [_rule(p, c, found) for (p, c), found in sorted(bodies.items())]
+
+    def closure(self, premise: Pattern, literal: bool) -> set[Pattern]:
+        """Every pattern one triple matching `premise` entails, its object a literal or not."""
+        found: set[Pattern] = set()
+        queue = deque([premise])
         while queue:
-            for triple in self.consequences(*queue.popleft()):
-                if triple not in known:
-                    known.add(triple)
-                    derived.append(triple)
-                    queue.append(triple)
-        return derived
+            for pattern in self.consequences(queue.popleft(), literal):
+                if pattern not in found and pattern != premise:
+                    found.add(pattern)
+                    queue.append(pattern)
+        return found
 
-    def consequences(self, s: object, p: NamedNode, o: object) -> Iterator[Triple]:
+    def consequences(self, pattern: Pattern, literal: bool) -> Iterator[Pattern]:
+        x, p, y = pattern
         if p == TYPE:
-            for c in self.super_classes.get(o, ()):
-                yield s, TYPE, c
+            for c in self.super_classes.get(y, ()):
+                yield x, TYPE, c
+            return
         for q in self.super_properties.get(p, ()):
-            yield s, q, o
+            yield x, q, y
         for c in self.domains.get(p, ()):
-            yield s, TYPE, c
-        if isinstance(o, Literal):
+            yield x, TYPE, c
+        if literal and y == "o":  # a literal is never a subject
             return
         for q in self.inverses.get(p, ()):
-            yield o, q, s
+            yield y, q, x
         for c in self.ranges.get(p, ()):
-            yield o, TYPE, c
+            yield y, TYPE, c
         if p in self.symmetric:
-            yield o, p, s
+            yield y, p, x
 
 
-def join_rules(store: Store) -> list[str]:
-    """CONSTRUCT queries for the rules that join two or more triples."""
-    rules = [_transitive_rule(row[0]) for row in _select(store, TRANSITIVE)]
-    rules += [_chain_rule(p, steps) for p, steps in _chains(store)]
+def _rule(predicate: str, cls: str, found: set[tuple[Pattern, Pattern, bool]]) -> Rule:
+    """The rule for one head (`cls` empty unless the head is rdf:type): the union of its
+    premises, each restricted to non-literal objects where `found` says so."""
+    branches = [(entry[0][1], _branch(*entry)) for entry in sorted(found)]
+    return Rule(predicate, cls or None, branches)
+
+
+def _branch(premise: Pattern, head: Pattern, non_literal: bool) -> str:
+    """The premise as a pattern whose ends are named after their place in the head: ?x for the
+    subject, ?y for the object (unless the head is a class)."""
+    names = {head[0]: "?x"} if head[1] == TYPE else {head[0]: "?x", head[2]: "?y"}
+    s, o = names.get("s", "?s"), names.get("o", "?o")
+    pattern = f"{s} <{premise[1]}> " + (f"<{premise[2]}>" if premise[1] == TYPE else o)
+    # isLiteral reads the term's text (slow on disk); where the object becomes the subject, rows
+    # with a literal there are dropped afterwards instead, by `_literal_subjects_dropped`.
+    if non_literal and o != "?x":
+        return f"{{ {pattern} FILTER(!isLiteral({o})) }}"
+    return f"{{ {pattern} }}"
+
+
+def join_rules(store: Store) -> list[Chain]:
+    """The rules that join two or more triples."""
+    rules = [Chain(row[0].value, [row[0].value] * 2) for row in _select(store, TRANSITIVE)]
+    rules += [Chain(p, steps) for p, steps in _chains(store)]
     return rules
 
 
-def _transitive_rule(prop: object) -> str:
-    head = f"?x {prop} ?z"
-    body = f"?x {prop} ?y . ?y {prop} ?z"
-    return f"CONSTRUCT {{ {head} }} WHERE {{ {body} FILTER NOT EXISTS {{ {head} }} }}"
+def _write(store: Store, parts: Iterable[bytes]) -> None:
+    """Add Turtle triples, one a line, to the inferred graph.
+
+    Loading gives blank nodes fresh ids, so triples with one go in as terms.
+    """
+    data = b"".join(parts)
+    graph = NamedNode(GRAPH_INFERRED)
+    if b"_:" in data:  # rarely: our data has no blank nodes, but a literal may contain "_:"
+        lines = data.splitlines(keepends=True)
+        blank = [line for line in lines if _has_blank_node(line)]
+        data = b"".join(line for line in lines if not _has_blank_node(line))
+        triples = parse(b"".join(blank), RdfFormat.TURTLE)
+        store.extend(Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    if data:  # the store wrote these terms itself: no need to validate them again
+        store.bulk_load(data, RdfFormat.TURTLE, to_graph=graph, lenient=True)
+
+
+def _has_blank_node(line: bytes) -> bool:
+    """Whether the subject or object of a line `subject <predicate> object .` is a blank node."""
+    # A subject that is no blank node is an IRI, and IRIs hold no spaces.
+    return line.startswith(b"_:") or line.split(b"> ", 2)[2].startswith(b"_:")
 
 
 def _select(store: Store, query: str) -> QuerySolutions:
     """A SELECT over the ontology graph alone."""
-    rows = store.query(PREFIXES + query, default_graph=NamedNode(GRAPH_ONTOLOGY))
+    return _solutions(store, PREFIXES + query, default_graph=NamedNode(GRAPH_ONTOLOGY))
+
+
+def _solutions(store: Store, query: str, **options: object) -> QuerySolutions:
+    rows = store.query(query, **options)  # type: ignore[arg-type]
     assert isinstance(rows, QuerySolutions)
     return rows
 
 
-def _construct(store: Store, query: str) -> Iterator[Triple]:
-    """A join rule, run over every graph."""
-    triples = store.query(query, use_default_graph_as_union=True)
-    assert isinstance(triples, QueryTriples)
-    return ((t.subject, t.predicate, t.object) for t in triples)
-
-
-def _chain_rule(prop: str, steps: list[str]) -> str:
-    body = " . ".join(f"?v{i} {step} ?v{i + 1}" for i, step in enumerate(steps))
-    head = f"?v0 {prop} ?v{len(steps)}"
-    return f"CONSTRUCT {{ {head} }} WHERE {{ {body} FILTER NOT EXISTS {{ {head} }} }}"
-
-
 def _chains(store: Store) -> list[tuple[str, list[str]]]:
     query = "SELECT ?p ?list WHERE { ?p owl:propertyChainAxiom ?list }"
-    chains = []
-    for row in _select(store, query):
-        chains.append((str(row[0]), _list_items(store, row[1])))
-    return chains
+    return [(row[0].value, _list_items(store, row[1])) for row in _select(store, query)]
 
 
 def _list_items(store: Store, head: object) -> list[str]:
@@ -156,7 +290,7 @@ def _list_items(store: Store, head: object) -> list[str]:
     node = head
     while node != NamedNode(RDF + "nil"):
         first = next(store.quads_for_pattern(node, NamedNode(RDF + "first"), None, graph))  # type: ignore[arg-type]
-        items.append(str(first.object))
+        items.append(first.object.value)  # type: ignore[union-attr]
         node = next(store.quads_for_pattern(node, NamedNode(RDF + "rest"), None, graph)).object  # type: ignore[arg-type]
     return items
 

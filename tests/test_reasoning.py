@@ -29,7 +29,7 @@ RULES_ONTOLOGY = """
 ex:A rdfs:subClassOf ex:B . ex:B owl:equivalentClass ex:C . ex:C rdfs:subClassOf ex:D .
 ex:p rdfs:subPropertyOf ex:q . ex:q owl:equivalentProperty ex:r .
 ex:p owl:inverseOf ex:pInv . ex:near a owl:SymmetricProperty . ex:part a owl:TransitiveProperty .
-ex:within owl:propertyChainAxiom ( ex:p ex:part ex:part ) .
+ex:within owl:propertyChainAxiom ( ex:p ex:part ex:part ) . ex:within owl:inverseOf ex:holds .
 ex:p rdfs:domain ex:A . ex:p rdfs:range ex:E . ex:label rdfs:range rdfs:Literal .
 """
 RULES_DATA = """
@@ -84,6 +84,7 @@ def test_every_rule_matches_owlrl() -> None:
     ex = "http://example.org/"
     for triple in [
         (f"<{ex}x>", f"<{ex}within>", f"<{ex}v>"),  # chain over a transitive property
+        (f"<{ex}v>", f"<{ex}holds>", f"<{ex}x>"),  # inverse of what a chain entails
         (f"<{ex}y>", f"<{ex}pInv>", f"<{ex}x>"),  # inverse
         (f"<{ex}y>", f"<{ex}near>", f"<{ex}x>"),  # symmetric
         (f"<{ex}k>", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", f"<{ex}D>"),
@@ -112,3 +113,53 @@ def test_inferred_graph_holds_only_new_triples() -> None:
     }
     inferred = store.quads_for_pattern(None, None, None, NamedNode(GRAPH_INFERRED))
     assert not any((q.subject, q.predicate, q.object) in asserted for q in inferred)
+
+
+LITERALS = r"""
+@prefix ex: <http://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+GRAPH ex:g { ex:x ex:p "tab\there", "line\nbreak", "quote \" and \\ backslash", 42, 1.5, 1e3,
+  true, "x"@en-GB, "d"^^ex:datatype, "looks like > _:b1 .", "_:b2" . }
+"""
+
+
+def test_literals_are_inferred_unchanged(tmp_path: Path) -> None:
+    """Literals of every kind reach the inferred graph as they were stated, on disk too."""
+    store = Store(str(tmp_path / "store"))
+    store.load(RULES_ONTOLOGY, RdfFormat.TURTLE, to_graph=NamedNode(GRAPH_ONTOLOGY))
+    store.load(LITERALS, RdfFormat.TRIG)
+    infer(store)
+    ex = "http://example.org/"
+    stated = {q.object for q in store.quads_for_pattern(None, NamedNode(ex + "p"), None)}
+    inferred = store.quads_for_pattern(None, NamedNode(ex + "r"), None, NamedNode(GRAPH_INFERRED))
+    assert len(stated) == 11
+    assert {q.object for q in inferred} == stated
+
+
+BLANK_NODES = """
+@prefix ex: <http://example.org/> .
+GRAPH ex:g { [] ex:p ex:y . ex:z ex:p [ ex:part [ ex:part [] ] ] . }
+"""
+
+
+def test_blank_nodes_stay_the_same_nodes() -> None:
+    store = Store()
+    store.load(RULES_ONTOLOGY, RdfFormat.TURTLE, to_graph=NamedNode(GRAPH_ONTOLOGY))
+    store.load(BLANK_NODES, RdfFormat.TRIG)
+    assert infer(store) > 0
+    prefixes = f"PREFIX ex: <http://example.org/> PREFIX inferred: <{GRAPH_INFERRED}>\n"
+    joined = """SELECT * WHERE {
+      GRAPH ex:g { ?a ex:p ex:y . ex:z ex:p ?b . ?b ex:part ?c . ?c ex:part ?d }
+      GRAPH inferred: { ex:y ex:pInv ?a . ?a a ex:D . ?b ex:pInv ex:z . ?b a ex:E .
+        ?b ex:part ?d . ex:z ex:within ?d . ?d ex:holds ex:z } }"""
+    assert len(list(store.query(prefixes + joined))) == 1  # type: ignore[arg-type]
+    strangers = """SELECT ?n WHERE { GRAPH inferred: { { ?n ?p ?o } UNION { ?s ?p ?n } }
+      FILTER(isBlank(?n)) FILTER NOT EXISTS { GRAPH ex:g { { ?n ?q ?r } UNION { ?r ?q ?n } } } }"""
+    assert list(store.query(prefixes + strangers)) == []  # type: ignore[arg-type]
+
+
+def test_axioms_on_rdf_type_are_refused() -> None:
+    store = Store()
+    ontology = "<http://example.org/is> <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> "
+    store.load(ontology + f"<{RDF.type}> .", RdfFormat.TURTLE, to_graph=NamedNode(GRAPH_ONTOLOGY))
+    with pytest.raises(NotImplementedError, match="rdf:type"):
+        infer(store)

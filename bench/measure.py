@@ -1,0 +1,318 @@
+"""Measuring one data size on every engine: what ppkg, Oxigraph, rdflib and Virtuoso each take."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from pyoxigraph import NamedNode, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Variable
+
+from server.content import content_files
+from server.named_queries import load_queries
+from server.namespaces import BASE, GRAPH_INFERRED
+
+from . import virtuoso
+from .generate import Manifest, submission
+from .processes import PpkgServer, run_json
+from .queries import BenchQuery, Row, bench_queries, rows
+from .rdflib_engine import RdflibEngine, Timeout
+from .timing import Timing, repeat, throughput
+
+JSON = "application/sparql-results+json"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    runs: int = 20  # timed runs per query and engine
+    budget: float = 60.0  # seconds of timed runs per query and engine, at least one run
+    clients: int = 8
+    seconds: float = 10.0  # of each throughput test
+    rdflib: bool = True
+    rdflib_runs: int = 3
+    rdflib_timeout: float = 300.0  # per rdflib query
+    rdflib_load_timeout: float = 1200.0
+    virtuoso: bool = True
+    query_timeout: float = 600.0  # per HTTP query
+    submission_triples: int = 1000  # size of the submission validated
+
+
+@dataclass
+class Size:
+    """Everything about one size: its files, and the rows each engine answered."""
+
+    content: Path
+    work: Path
+    manifest: Manifest
+    queries: list[BenchQuery]
+    answers: dict[str, dict[str, Counter[Row]]]
+    seed: int
+
+    @property
+    def store(self) -> Path:
+        return self.work / "ppkg" / "store"
+
+    @property
+    def inferred(self) -> Path:
+        return self.work / "inferred.nt"
+
+    def files(self) -> list[tuple[Path, str | None]]:
+        return [(f.path, f.graph) for f in content_files(self.content)]
+
+
+def prepare(content: Path, manifest: Manifest, work: Path, article: str | None, seed: int) -> Size:
+    """Copy the model's folders beside the generated data."""
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(REPO / folder, content / folder, dirs_exist_ok=True)
+    chosen = article or manifest.most_frequent_article
+    return Size(
+        content,
+        work,
+        manifest,
+        bench_queries(content / "queries", chosen, manifest.sample_person),
+        {},
+        seed,
+    )
+
+
+def load_figures(size: Size) -> dict[str, Any]:
+    """`ppkg load` and pyoxigraph's own bulk load of the same files. The ratio compares the load
+    without the steps pyoxigraph does not do: the inference and the dumps written after it."""
+    env = {"PPKG_CONTENT_DIR": str(size.content), "PPKG_DATA_DIR": str(size.work / "ppkg")}
+    ppkg = run_json("bench.ppkg_load", [], env, timeout=7200)
+    raw_store = size.work / "oxigraph-raw"
+    raw = run_json("bench.oxigraph_raw", [str(size.content), str(raw_store)], {}, timeout=7200)
+    shutil.rmtree(raw_store, ignore_errors=True)
+    store = Store.read_only(str(size.store))
+    store.dump(str(size.inferred), RdfFormat.N_TRIPLES, from_graph=NamedNode(GRAPH_INFERRED))
+    quads = len(store)
+    del store
+    dumps = ppkg.get("dumps_s", 0.0)
+    without = ppkg["load_s"] - ppkg["infer_s"] - dumps
+    return {
+        "ppkg_s": ppkg["load_s"],
+        "ppkg_infer_s": ppkg["infer_s"],
+        "ppkg_dumps_s": dumps,
+        "ppkg_without_infer_s": without,
+        "ppkg_peak_mb": round(ppkg["peak_mb"], 1),
+        "inferred_quads": ppkg["inferred"],
+        "store_quads": quads,
+        "oxigraph_s": raw["load_s"],
+        "oxigraph_quads": raw["quads"],
+        "ratio_ppkg_to_oxigraph": without / raw["load_s"],
+        "ratio_with_infer": ppkg["load_s"] / raw["load_s"],
+    }
+
+
+def ppkg_figures(size: Size, settings: Settings) -> dict[str, Any]:
+    """Queries, an entity page, throughput, validation and memory of the real server."""
+    server = PpkgServer(size.content, size.work / "ppkg", size.work / "server.log")
+    try:
+        session = requests.Session()
+        queries, answers = {}, {}
+        for query in size.queries:
+
+            def ask(q: BenchQuery = query) -> bytes:
+                response = session.get(
+                    server.url + q.path, params=q.params, headers={"Accept": JSON}, timeout=600
+                )
+                response.raise_for_status()
+                return response.content
+
+            answers[query.key] = rows(ask())
+            queries[query.key] = repeat(ask, settings.runs, settings.budget).figures()
+        size.answers["ppkg"] = answers
+        return {
+            "queries": queries,
+            "entity_page": _entity_page(server, session, size, settings),
+            "throughput": _throughput(server, size, settings),
+            "validation": _validation(server, session, settings, size.seed),
+            "memory": server.memory(),
+        }
+    finally:
+        server.close()
+
+
+def _page_path(size: Size) -> str:
+    return "/" + size.manifest.sample_person.removeprefix(BASE)
+
+
+def _entity_page(
+    server: PpkgServer, session: requests.Session, size: Size, settings: Settings
+) -> dict[str, Any]:
+    url = server.url + _page_path(size)
+    first = session.get(url, headers={"Accept": "text/html"}, timeout=60)
+    if first.status_code != 200 or "text/html" not in first.headers.get("Content-Type", ""):
+        return {
+            "url": url,
+            "n/a": f"no page yet: {first.status_code} {first.headers.get('Content-Type')}",
+        }
+
+    def get() -> None:
+        session.get(url, headers={"Accept": "text/html"}, timeout=60).raise_for_status()
+
+    return {
+        "url": url,
+        "bytes": len(first.content),
+        **repeat(get, settings.runs, settings.budget).figures(),
+    }
+
+
+def _throughput(server: PpkgServer, size: Size, settings: Settings) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    page = server.url + _page_path(size)
+    if requests.get(page, headers={"Accept": "text/html"}, timeout=60).status_code == 200:
+        out["entity_page"] = throughput(
+            page, "text/html", settings.clients, settings.seconds
+        ).figures()
+    sentences = next(q for q in size.queries if q.key == "sentences")
+    url = (
+        requests.Request("GET", server.url + sentences.path, params=sentences.params).prepare().url
+    )
+    assert url is not None
+    out["sentences"] = throughput(url, JSON, settings.clients, settings.seconds).figures()
+    return out
+
+
+def _validation(
+    server: PpkgServer, session: requests.Session, settings: Settings, seed: int
+) -> dict[str, Any]:
+    """POST /validate with a 1,000-triple submission: the shapes with the store's context. The
+    first request also parses the shapes; the median is of the runs after it."""
+    text, triples = submission(seed, settings.submission_triples)
+    body = text.encode()
+    report: dict[str, Any] = {}
+
+    def post() -> None:
+        response = session.post(
+            server.url + "/validate",
+            data=body,
+            headers={"Content-Type": "application/trig", "Accept": "application/json"},
+            timeout=600,
+        )
+        response.raise_for_status()
+        report.update(response.json())
+
+    started = time.perf_counter()
+    post()
+    first = time.perf_counter() - started
+    runs = min(settings.runs, 5) - 1
+    timing = repeat(post, runs, settings.budget, warm_up=False) if runs else Timing([first])
+    return {
+        "triples": triples,
+        "first_s": first,
+        **timing.figures(),
+        "conforms": report.get("conforms"),
+        "counts": report.get("counts"),
+    }
+
+
+def oxigraph_figures(size: Size, settings: Settings) -> dict[str, Any]:
+    """The same named queries in process on the same store: the engine without HTTP."""
+    store = Store.read_only(str(size.store))
+    named = load_queries(size.content / "queries")
+    figures = {}
+    for query in size.queries:
+        bindings = {Variable(k): v for k, v in named[query.name].bind(query.params).items()}
+
+        def run(text: str = named[query.name].text, b: dict[Variable, Any] = bindings) -> None:
+            results = store.query(text, use_default_graph_as_union=True, substitutions=b)
+            assert isinstance(results, QuerySolutions)
+            results.serialize(io.BytesIO(), format=QueryResultsFormat.JSON)
+
+        figures[query.key] = repeat(run, settings.runs, settings.budget).figures()
+    return {"queries": figures}
+
+
+def virtuoso_figures(size: Size, settings: Settings) -> dict[str, Any]:
+    """Virtuoso loaded with the same files plus our inferred graph, queried with the same text."""
+    engine = virtuoso.Virtuoso(
+        size.work,
+        [size.content / "data", size.content / "ontology", size.content / "shapes", size.work],
+    )
+    try:
+        load_s = engine.load(size.files())
+        inferred_s = engine.load([(size.inferred, GRAPH_INFERRED)])
+        queries, answers = {}, {}
+        for query in size.queries:
+
+            def ask(text: str = query.text) -> bytes:
+                return engine.query(text, settings.query_timeout)
+
+            answers[query.key] = rows(ask())
+            queries[query.key] = repeat(ask, settings.runs, settings.budget).figures()
+        size.answers["virtuoso"] = answers
+        sentences = next(q for q in size.queries if q.key == "sentences")
+        url = requests.Request("GET", engine.url, params={"query": sentences.text}).prepare().url
+        assert url is not None
+        rate = throughput(url, JSON, settings.clients, settings.seconds).figures()
+        return {
+            "version": virtuoso.version(),
+            "load_s": load_s,
+            "load_inferred_s": inferred_s,
+            "queries": queries,
+            "throughput": {"sentences": rate},
+            "memory": engine.memory(),
+        }
+    finally:
+        engine.close()
+
+
+def rdflib_figures(size: Size, settings: Settings) -> dict[str, Any]:
+    """rdflib's Dataset from the same files plus our inferred graph; every step time-bounded."""
+    engine = RdflibEngine()
+    out: dict[str, Any] = {}
+    try:
+        started = time.perf_counter()
+        try:
+            per_file = engine.load(
+                [*size.files(), (size.inferred, GRAPH_INFERRED)], settings.rdflib_load_timeout
+            )
+        except Timeout as exc:
+            elapsed = time.perf_counter() - started
+            return {
+                "load": {
+                    "timeout_s": settings.rdflib_load_timeout,
+                    "note": str(exc),
+                    "elapsed_s": elapsed,
+                },
+                "queries": {},
+            }
+        out["load_s"] = sum(s for f, s in per_file.items() if f != str(size.inferred))
+        out["load_inferred_s"] = per_file[str(size.inferred)]
+        queries, answers = {}, {}
+        for query in size.queries:
+            queries[query.key], answer = _rdflib_query(engine, query, settings)
+            if answer is not None:
+                answers[query.key] = answer
+        size.answers["rdflib"] = answers
+        out["queries"] = queries
+        out["memory"] = {"total_peak_mb": round(engine.peak_mb, 1)}
+        return out
+    finally:
+        engine.close()
+
+
+def _rdflib_query(
+    engine: RdflibEngine, query: BenchQuery, settings: Settings
+) -> tuple[dict[str, Any], Counter[Row] | None]:
+    seconds: list[float] = []
+    answer = None
+    spent = 0.0
+    while len(seconds) < settings.rdflib_runs and spent < settings.rdflib_timeout:
+        try:
+            elapsed, body = engine.query(query.text, settings.rdflib_timeout)
+        except Timeout as exc:
+            if not seconds:
+                return {"timeout_s": settings.rdflib_timeout, "note": str(exc)}, None
+            break
+        seconds.append(elapsed)
+        spent += elapsed
+        answer = rows(body)
+    return Timing(seconds).figures(), answer

@@ -1,0 +1,144 @@
+"""Virtuoso (Debian's virtuoso-opensource) on loopback, with its own database in a temporary folder.
+
+Loaded with its bulk loader (ld_dir + rdf_loader_run) into the same named graphs as ppkg, and
+queried over HTTP at /sparql with the same query text. Without FROM, Virtuoso's default graph is
+the union of all graphs, as ppkg's is.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from .processes import free_port, peak_memory, stop, wait_until
+
+DEFAULT_GRAPH = "urn:ppkg:bench:no-graph"  # ld_dir needs one; TriG names its own graphs
+
+INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+DirsAllowed = {dirs}
+; Virtuoso's advice for a machine with 2 GB to spare
+NumberOfBuffers = 170000
+MaxDirtyBuffers = 130000
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 10
+MaxClientConnections = 10
+
+[SPARQL]
+ResultSetMaxRows = 100000000
+MaxQueryExecutionTime = 3600
+MaxQueryCostEstimationTime = 0
+"""
+
+
+def available() -> bool:
+    return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None
+
+
+def version() -> str:
+    done = subprocess.run(["virtuoso-t", "-?"], capture_output=True, text=True)
+    line = next((x for x in (done.stdout + done.stderr).splitlines() if "Version" in x), "")
+    return line.strip()
+
+
+class Virtuoso:
+    def __init__(self, workdir: Path, readable: list[Path]) -> None:
+        self.db = workdir / "virtuoso"
+        shutil.rmtree(self.db, ignore_errors=True)
+        self.db.mkdir(parents=True)
+        self.sql_port, self.http_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.http_port}/sparql"
+        dirs = ", ".join([".", *sorted({str(p.resolve()) for p in readable})])
+        ini = self.db / "virtuoso.ini"
+        ini.write_text(
+            INI.format(db=self.db, sql_port=self.sql_port, http_port=self.http_port, dirs=dirs)
+        )
+        with (self.db / "stdout.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                ["virtuoso-t", "+foreground", "+configfile", str(ini)], stdout=log, stderr=log
+            )
+        wait_until(self._answers, self.process, "virtuoso-t", timeout=180)
+
+    def _answers(self) -> bool:
+        try:
+            return requests.get(self.url, params={"query": "ASK {}"}, timeout=2).ok
+        except requests.ConnectionError:
+            return False
+
+    def isql(self, sql: str, timeout: float = 3600) -> str:
+        done = subprocess.run(
+            ["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={sql}"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+            raise RuntimeError(f"isql failed on {sql[:80]!r}: {done.stdout[-2000:]}{done.stderr}")
+        return done.stdout
+
+    def load(self, files: list[tuple[Path, str | None]]) -> float:
+        """Bulk-load (file, graph) pairs (graph None: TriG naming its graphs); seconds taken,
+        including the checkpoint that makes them durable."""
+        started = time.perf_counter()
+        for path, graph in files:
+            path = path.resolve()
+            self.isql(f"ld_dir('{path.parent}', '{path.name}', '{graph or DEFAULT_GRAPH}');")
+        self.isql("rdf_loader_run(); checkpoint;")
+        seconds = time.perf_counter() - started
+        failed = self.isql(
+            "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;"
+        )
+        if "0 Rows" not in failed:
+            raise RuntimeError(f"Virtuoso could not load some files:\n{failed}")
+        self.isql("DELETE FROM DB.DBA.LOAD_LIST;")
+        return seconds
+
+    def query(self, text: str, timeout: float) -> bytes:
+        response = requests.post(
+            self.url,
+            data={"query": text},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        return response.content
+
+    def memory(self) -> dict[str, Any]:
+        return peak_memory(self.process.pid)
+
+    def close(self) -> None:
+        try:
+            self.isql("shutdown;", timeout=60)
+            self.process.wait(60)
+        except (RuntimeError, subprocess.TimeoutExpired):
+            stop(self.process)
+        finally:
+            if self.process.poll() is None:
+                stop(self.process)
+            shutil.rmtree(self.db, ignore_errors=True)
