@@ -4,15 +4,16 @@ A full owlrl closure takes about 50 s for 160 thousand triples. The ontology use
 of OWL RL rules. Those with one premise (class and property hierarchies with equivalences,
 inverses, domains, ranges, symmetry) are closed at the schema level first: for each property, and
 for each class with superclasses, we know every triple that one triple of it entails. That makes
-one SPARQL query per entailed class or property, which Oxigraph answers on its internal term ids,
-leaving out what is already stated; the rules that join (transitive properties, property chains)
-are queries too, and the two alternate until nothing new appears. `tests/test_reasoning.py`
-checks the result against owlrl.
+one SPARQL query for the entailed classes and one per entailed property, which Oxigraph answers
+on its internal term ids, leaving out what is already stated (MINUS, a hash anti-join: FILTER NOT
+EXISTS evaluates its pattern once per row, ten times slower). The rules that join (transitive
+properties, property chains) are queries too, and the two alternate until nothing new appears.
+`tests/test_reasoning.py` checks the result against owlrl.
 
-Reading a term's text out of an on-disk store costs several microseconds, more than anything
-else here, so each query returns only the terms that vary (?x, ?y) as TSV, whose terms are
-Turtle; the constant class or property is pasted in as bytes and the result bulk-loaded. No
-Python object is made per triple.
+Reading a term's text out of an on-disk store costs microseconds, as much as writing the triple,
+so the queries return only the terms that vary (?x, ?y), as TSV, whose terms are Turtle; the
+constant class or property is pasted in as bytes, and the result bulk-loaded. No Python object
+is made per triple. `python -m bench.infer_compare` times this against a previous revision.
 """
 
 from __future__ import annotations
@@ -70,25 +71,59 @@ def infer(store: Store) -> int:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """How to find the triples of one property, or of rdf:type with one class: patterns binding
-    ?x (and ?y, for a property), each with the predicate whose triples it reads."""
+class Types:
+    """How to find the rdf:type triples of every entailed class: patterns binding ?x, each with
+    the predicate whose triples it reads and the classes (by number) it entails."""
 
-    predicate: str
-    cls: str | None
-    branches: list[tuple[str, str]]
+    classes: list[str]
+    branches: list[tuple[str, str, list[int]]]
 
     def new_triples(self, store: Store, changed: set[str] | None = None) -> bytes:
         """Those not in any graph yet, from triples of the `changed` predicates (default all),
         as Turtle.
 
-        MINUS, a hash anti-join, is far faster in Oxigraph than FILTER NOT EXISTS, which
-        evaluates its pattern once per solution.
+        One query for all classes, its rows grouped by subject, so that each subject's text is
+        read once however many classes it gains, and each premise scanned once.
         """
+        branches = [b for b in self.branches if changed is None or b[0] in changed]
+        if not branches:
+            return b""
+        body = " UNION ".join(
+            f"{{ {pattern} VALUES ?k {{ {_numbers(ks)} }} }}" for _, pattern, ks in branches
+        )
+        entailed = sorted({k for _, _, ks in branches for k in ks})
+        stated = " ".join(f'(<{self.classes[k]}> "{k}")' for k in entailed)
+        query = (
+            f"SELECT ?x (GROUP_CONCAT(?k) AS ?ks) WHERE {{"
+            f" {{ SELECT DISTINCT ?x ?k WHERE {{ {body} }} }}"
+            f" MINUS {{ VALUES (?c ?k) {{ {stated} }} ?x <{TYPE}> ?c }} }} GROUP BY ?x"
+        )
+        suffixes = [f" <{TYPE}> <{c}> .\n".encode() for c in self.classes]
+        rows = (row.split(b"\t") for row in _rows(store, query).splitlines())
+        # Each row is a subject and its new classes' numbers, as in `<s>\t"3 14"`.
+        return b"".join(x + suffixes[int(k)] for x, ks in rows for k in ks[1:-1].split())
+
+
+def _numbers(ks: list[int]) -> str:
+    """Class numbers as string literals, which GROUP_CONCAT joins."""
+    return " ".join(f'"{k}"' for k in ks)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to find the triples of one property: patterns binding ?x and ?y, each with the
+    predicate whose triples it reads."""
+
+    predicate: str
+    branches: list[tuple[str, str]]
+
+    def new_triples(self, store: Store, changed: set[str] | None = None) -> bytes:
+        """Those not in any graph yet, from triples of the `changed` predicates (default all),
+        as Turtle."""
         body = " UNION ".join(
             b for reads, b in self.branches if changed is None or reads in changed
         )
-        return _new_triples(store, self.predicate, self.cls, body) if body else b""
+        return _new_triples(store, self.predicate, body) if body else b""
 
 
 @dataclass(frozen=True)
@@ -101,36 +136,32 @@ class Chain:
     def new_triples(self, store: Store) -> bytes:
         """Those not in any graph yet, as Turtle.
 
-        Oxigraph joins in the order written, so the rarest step goes first: a chain through
-        a property the data lacks then costs nothing.
+        Each step is a subquery, so that Oxigraph joins them by hashing: it would otherwise
+        look each row of one step up in the next, several times slower on disk.
         """
         ends = ["?x", *(f"?v{i}" for i in range(1, len(self.steps))), "?y"]
-        patterns = [f"{ends[i]} <{step}> {ends[i + 1]}" for i, step in enumerate(self.steps)]
-        sizes = {step: _size(store, step) for step in set(self.steps)}
-        order = sorted(range(len(patterns)), key=lambda i: sizes[self.steps[i]])
-        body = "{ " + " . ".join(patterns[i] for i in order) + " }"
-        return _new_triples(store, self.predicate, None, body)
+        body = " ".join(
+            f"{{ SELECT {a} {b} WHERE {{ {a} <{step}> {b} }} }}"
+            for a, b, step in zip(ends[:-1], ends[1:], self.steps, strict=True)
+        )
+        return _new_triples(store, self.predicate, body)
 
 
-def _new_triples(store: Store, predicate: str, cls: str | None, body: str) -> bytes:
-    """The triples `?x <predicate> ?y` (or `?x rdf:type <cls>`) that `body` gives and no graph
-    holds yet, as Turtle."""
-    head = f"?x <{predicate}> " + (f"<{cls}>" if cls else "?y")
-    variables = "?x" if cls else "?x ?y"
-    query = f"SELECT DISTINCT {variables} WHERE {{ {body} MINUS {{ {head} }} }}"
-    solutions = _solutions(store, query, use_default_graph_as_union=True)
-    tsv = solutions.serialize(format=QueryResultsFormat.TSV) or b""
-    rows = _literal_subjects_dropped(tsv.split(b"\n", 1)[1])  # after the header
-    # TSV rows hold tabs and newlines only as separators: values escape theirs.
-    if cls:
-        return rows.replace(b"\n", f" <{TYPE}> <{cls}> .\n".encode())
+def _new_triples(store: Store, predicate: str, body: str) -> bytes:
+    """The triples `?x <predicate> ?y` that `body` gives and no graph holds yet, as Turtle."""
+    head = f"?x <{predicate}> ?y"
+    rows = _rows(store, f"SELECT DISTINCT ?x ?y WHERE {{ {body} MINUS {{ {head} }} }}")
     return rows.replace(b"\t", f" <{predicate}> ".encode()).replace(b"\n", b" .\n")
 
 
-def _size(store: Store, predicate: str) -> int:
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{predicate}> ?o }}"
-    rows = _solutions(store, query, use_default_graph_as_union=True)
-    return int(next(rows)[0].value)
+def _rows(store: Store, query: str) -> bytes:
+    """A SELECT's rows as TSV, whose terms are Turtle, less any whose first term is a literal.
+
+    TSV rows hold tabs and newlines only as separators: values escape theirs.
+    """
+    solutions = _solutions(store, query, use_default_graph_as_union=True)
+    tsv = solutions.serialize(format=QueryResultsFormat.TSV) or b""
+    return _literal_subjects_dropped(tsv.split(b"\n", 1)[1])  # after the header
 
 
 def _literal_subjects_dropped(rows: bytes) -> bytes:
@@ -173,8 +204,9 @@ class Tables:
             raise NotImplementedError("axioms on rdf:type itself are not supported")
         return tables
 
-    def rules(self) -> list[Rule]:
-        """One rule per entailed class or property, gathering every premise that entails it."""
+    def rules(self) -> list[Types | Rule]:
+        """One query for the entailed classes, one per entailed property, gathering every
+        premise that entails them."""
         premises: list[Pattern] = [("s", TYPE, c) for c in self.super_classes]
         properties = {*self.super_properties, *self.inverses, *self.domains, *self.ranges}
         premises += [("s", p, "o") for p in sorted(properties | self.symmetric)]
@@ -185,7 +217,9 @@ class Tables:
                 # What follows only when the object is not a literal needs a filter.
                 key = (head[1], head[2]) if head[1] == TYPE else (head[1], "")
                 bodies[key].add((premise, head, head not in always))
-        return [_rule(p, c, found) for (p, c), found in sorted(bodies.items())]
+        classes = sorted(c for p, c in bodies if p == TYPE)
+        rules = [_rule(p, found) for (p, _), found in sorted(bodies.items()) if p != TYPE]
+        return [_types(classes, [bodies[TYPE, c] for c in classes]), *rules]
 
     def closure(self, premise: Pattern, literal: bool) -> set[Pattern]:
         """Every pattern one triple matching `premise` entails, its object a literal or not."""
@@ -218,11 +252,21 @@ class Tables:
             yield y, p, x
 
 
-def _rule(predicate: str, cls: str, found: set[tuple[Pattern, Pattern, bool]]) -> Rule:
-    """The rule for one head (`cls` empty unless the head is rdf:type): the union of its
-    premises, each restricted to non-literal objects where `found` says so."""
-    branches = [(entry[0][1], _branch(*entry)) for entry in sorted(found)]
-    return Rule(predicate, cls or None, branches)
+Found = set[tuple[Pattern, Pattern, bool]]  # premises, what they entail, if not from a literal
+
+
+def _types(classes: list[str], found: list[Found]) -> Types:
+    """The query for every class: the union of its premises, each with the classes it gives."""
+    branches: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for k, entries in enumerate(found):
+        for entry in sorted(entries):
+            branches[entry[0][1], _branch(*entry)].append(k)
+    return Types(classes, [(reads, pattern, ks) for (reads, pattern), ks in branches.items()])
+
+
+def _rule(predicate: str, found: Found) -> Rule:
+    """The query for one property: the union of its premises."""
+    return Rule(predicate, [(entry[0][1], f"{{ {_branch(*entry)} }}") for entry in sorted(found)])
 
 
 def _branch(premise: Pattern, head: Pattern, non_literal: bool) -> str:
@@ -233,9 +277,7 @@ def _branch(premise: Pattern, head: Pattern, non_literal: bool) -> str:
     pattern = f"{s} <{premise[1]}> " + (f"<{premise[2]}>" if premise[1] == TYPE else o)
     # isLiteral reads the term's text (slow on disk); where the object becomes the subject, rows
     # with a literal there are dropped afterwards instead, by `_literal_subjects_dropped`.
-    if non_literal and o != "?x":
-        return f"{{ {pattern} FILTER(!isLiteral({o})) }}"
-    return f"{{ {pattern} }}"
+    return f"{pattern} FILTER(!isLiteral({o}))" if non_literal and o != "?x" else pattern
 
 
 def join_rules(store: Store) -> list[Chain]:
