@@ -7,17 +7,15 @@ here by the alternations of Russian transliteration systems (x/ks, ey/ei, y/i...
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 
 from server.namespaces import BASE
 
-from .conftest import REPO, Server, start_server, stop_server
+from .conftest import Server, start_server, stop_server
+from .submitting import SUBMISSION, ppkg
 from .test_entities import BROWSER, Links, select
 
 # Each spelling a transliteration system may use instead of another.
@@ -156,18 +154,6 @@ def test_bad_requests(server: Server) -> None:
 
 
 # --- the index follows the store ---------------------------------------------------------
-
-SUBMISSION = (REPO / "tests" / "fixtures" / "submission.trig").read_bytes()
-
-
-def ppkg(data_dir: Path, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "server", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,15 @@ import requests
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from tests.conftest import Server, start_server, stop_server
-from tests.test_submissions import PERSON, SOURCE, SUBMISSION, issue_tokens, ppkg, quads
+from tests.submitting import (
+    PERSON,
+    SOURCE,
+    SUBMISSION,
+    issue_tokens,
+    ppkg,
+    quads,
+    without_blank_nodes,
+)
 
 SOURCE_QUADS = sum(1 for q in parse(SUBMISSION, RdfFormat.TRIG) if q.graph_name.value == SOURCE)
 INFERRED = "https://w3id.org/ppkg/graph/inferred"
@@ -106,14 +114,10 @@ def test_a_rebuilt_store_replays_accepted_submissions(tmp_path: Path) -> None:
         assert any(PERSON in q[0] for q in rebuilt)
         assert not any("test-person-3" in q[0] for q in rebuilt)
         # Blank nodes in the content get new labels at each load: compare them by count.
-        assert _named(rebuilt) == _named(incremental)
+        assert without_blank_nodes(rebuilt) == without_blank_nodes(incremental)
         assert len(rebuilt) == len(incremental)
     finally:
         stop_server(server)
-
-
-def _named(found: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
-    return {q for q in found if not any(term.startswith("bnode|") for term in q)}
 
 
 def _source_quads(store_path: Path) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,23 +12,19 @@ import pytest
 import requests
 from pyoxigraph import RdfFormat, parse
 
-from tests.conftest import REPO, Server, start_server, stop_server
+from tests.conftest import Server, start_server, stop_server
+from tests.submitting import (
+    PERSON,
+    SOURCE,
+    SUBMISSION,
+    feed_items,
+    issue_tokens,
+    ppkg,
+    quad_tuple,
+    quads,
+)
 
-SUBMISSION = (REPO / "tests" / "fixtures" / "submission.trig").read_bytes()
-SOURCE = "https://w3id.org/ppkg/source/test-submission"
-PERSON = "https://w3id.org/ppkg/id/person/test-person"
 PROV = "http://www.w3.org/ns/prov#"
-
-
-def ppkg(data_dir: Path, *args: str) -> str:
-    """The real command line, against `data_dir`."""
-    done = subprocess.run(
-        [sys.executable, "-m", "server", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
 
 
 @dataclass
@@ -57,13 +51,6 @@ class Service:
         )
 
 
-def issue_tokens(data_dir: Path) -> tuple[str, str, str]:
-    partner = ppkg(data_dir, "token", "issue", "ngo-a", "--role", "partner", "--label", "NGO A")
-    other = ppkg(data_dir, "token", "issue", "ngo-b", "--role", "partner", "--label", "NGO B")
-    reviewer = ppkg(data_dir, "token", "issue", "rev", "--role", "reviewer", "--label", "Rev")
-    return partner, other, reviewer
-
-
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     data_dir = tmp_path_factory.mktemp("submissions") / "data"
@@ -71,24 +58,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     server = start_server(data_dir, max_upload_bytes="200000")
     yield Service(server, *tokens)
     stop_server(server)
-
-
-def quads(server: Server) -> set[tuple[str, ...]]:
-    """Every quad the public endpoint serves, as comparable tuples."""
-    query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-    response = requests.get(
-        server.sparql,
-        params={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    response.raise_for_status()
-    return {
-        tuple(
-            f"{b[v]['type']}|{b[v]['value']}|{b[v].get('xml:lang', '')}|{b[v].get('datatype', '')}"
-            for v in ("s", "p", "o", "g")
-        )
-        for b in response.json()["results"]["bindings"]
-    }
 
 
 def ask(server: Server, query: str, **params: str) -> bool:
@@ -343,15 +312,15 @@ def test_queries_during_an_accept_wait_and_succeed(service: Service) -> None:
 def test_following_the_feed_reproduces_the_published_graph(service: Service) -> None:
     """A harvester's snapshot plus the patches of later changes equals the store."""
     snapshot = quads(service.server)
-    seen = {item["id"] for item in _feed_items(service.server)}
+    seen = {item["id"] for item in feed_items(service.server)}
     sid = submit(service, SUBMISSION.replace(b"test-person", b"test-person-2"))["id"]
     assert service.decide(sid, "accept", service.reviewer).status_code == 200
-    new = [item for item in _feed_items(service.server) if item["id"] not in seen]
+    new = [item for item in feed_items(service.server) if item["id"] not in seen]
     assert [item["type"] for item in new] == ["Add"]
     mirror = set(snapshot)
     for item in new:
         patch = requests.get(item["patch"]).content
-        mirror |= {_tuple(q) for q in parse(patch, RdfFormat.N_QUADS)}
+        mirror |= {quad_tuple(q) for q in parse(patch, RdfFormat.N_QUADS)}
     assert mirror == quads(service.server)
 
 
@@ -362,33 +331,7 @@ def test_feed_pages_answer_304_when_unchanged(service: Service) -> None:
         service.server.url + "/changes", headers={"If-None-Match": first.headers["ETag"]}
     )
     assert again.status_code == 304
-    item = _feed_items(service.server)[-1]
+    item = feed_items(service.server)[-1]
     response = requests.get(item["id"])
     assert "immutable" in response.headers["Cache-Control"]
     assert requests.get(service.server.url + "/changes/pages/999").status_code == 404
-
-
-def _feed_items(server: Server) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    url: str | None = requests.get(server.url + "/changes").json()["first"]
-    while url:
-        page = requests.get(url).json()
-        items += page["orderedItems"]
-        url = page.get("next")
-    return items
-
-
-def _tuple(q: Any) -> tuple[str, ...]:
-    def term(t: Any) -> str:
-        kind = type(t).__name__
-        if kind == "NamedNode":
-            return f"uri|{t.value}||"
-        if kind == "Literal":
-            lang = t.language or ""
-            datatype = "" if lang else t.datatype.value
-            if datatype == "http://www.w3.org/2001/XMLSchema#string":
-                datatype = ""
-            return f"literal|{t.value}|{lang}|{datatype}"
-        return f"bnode|{t.value}||"
-
-    return (term(q.subject), term(q.predicate), term(q.object), term(q.graph_name))

@@ -14,7 +14,7 @@ import json
 import sqlite3
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ..config import Settings
 from ..problem import Problem
@@ -55,7 +55,8 @@ def submit() -> Response:
     except Problem as exc:
         link = url_for(".record", sid=sid, _external=True)
         raise Problem(exc.status, f"{exc.message} (kept as {link})") from exc
-    response = _json(_record(sid), 201)
+    response = jsonify(_record(sid))
+    response.status_code = 201
     response.headers["Location"] = url_for(".record", sid=sid, _external=True)
     return response
 
@@ -72,13 +73,13 @@ def listing() -> Response:
         sql += " AND submitter = ?"
         args.append(who.name)
     rows = ledger().rows(sql + " ORDER BY received, id", *args)
-    return _json({"submissions": [_summary(_row(r["id"])) for r in rows]})
+    return jsonify({"submissions": [_summary(_row(r["id"])) for r in rows]})
 
 
 @bp.get("/submissions/<sid>")
 def record(sid: str) -> Response:
     _visible(sid, tokens.authenticate(ledger(), request))
-    return _json(_record(sid))
+    return jsonify(_record(sid))
 
 
 @bp.get("/submissions/<sid>/raw")
@@ -102,14 +103,14 @@ def accept(sid: str) -> Response:
     change = publishing.publish(ledger(), backend(), settings().content_dir, sid)
     body = _record(sid)
     body["change"] = url_for("changes.change", seq=change.seq, _external=True)
-    return _json(body)
+    return jsonify(body)
 
 
 @bp.post("/submissions/<sid>/reject")
 def reject(sid: str) -> Response:
     reviewer = tokens.authenticate(ledger(), request, role="reviewer")
     publishing.decide(ledger(), sid, reviewer, "rejected", _reason())
-    return _json(_record(sid))
+    return jsonify(_record(sid))
 
 
 def _reason() -> str | None:
@@ -169,9 +170,3 @@ def _record(sid: str) -> dict[str, Any]:
             "report": url_for(".report", sid=sid, _external=True),
         },
     }
-
-
-def _json(body: dict[str, Any], status: int = 200) -> Response:
-    return Response(
-        json.dumps(body, ensure_ascii=False, indent=2), status, content_type="application/json"
-    )
