@@ -117,18 +117,6 @@ def test_targets_are_judged(figures: dict[str, Any]) -> None:
     assert all("holds" in t and "limit" in t for t in figures["targets"].values())
 
 
-@pytest.fixture
-def fast_pyshacl_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pySHACL 0.40 writes `datagraph or sg` for every result (and for every failing branch of an
-    sh:or); its Oxigraph data graph has no __bool__, so each one counts the whole graph: 116 s
-    instead of 15 s for this data. Truthiness is all that expression asks; results are the same."""
-    from pyshacl.graph_abstraction import OxigraphDataGraph
-
-    if "__bool__" not in vars(OxigraphDataGraph):
-        monkeypatch.setattr(OxigraphDataGraph, "__bool__", lambda self: True, raising=False)
-
-
-@pytest.mark.usefixtures("fast_pyshacl_results")
 def test_generated_data_conforms_to_the_shapes(tmp_path: Path) -> None:
     manifest = generate(PROSECUTIONS, tmp_path, SEED)
     assert manifest.reduced > 0

@@ -9,12 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
 from pyshacl import validate as shacl_validate
-from rdflib import SH, Graph
+from rdflib import SH, BNode, Graph, Literal, Node, URIRef
 
-from server.validation import DESCRIBES, parse_rdf, shapes_graph, validate
+from server.validation import DESCRIBES, ontology_triples, parse_rdf, shapes_graph, validate
 
 from .conftest import REPO, Server
 
@@ -22,6 +23,7 @@ GOOD = REPO / "tests" / "fixtures" / "submission.trig"
 # The same submission whose person has no English name (a violation of the person shape).
 BAD = GOOD.read_text("utf-8").replace('schema:name "Test Person"@en', 'schema:name "Test Person"')
 TRIG = {"Content-Type": "application/trig"}
+EXAMPLES = sorted((REPO / "tests" / "shape_examples" / "bad").glob("*.trig"))
 
 
 def ppkg_validate(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -162,7 +164,7 @@ def test_result_equals_a_whole_graph_run() -> None:
     own = {str(q.subject.value) for q in submission if isinstance(q.subject, NamedNode)}
     expected = sorted(
         (str(whole.value(r, SH.focusNode)), str(whole.value(r, SH.sourceShape)))
-        for r in whole.subjects(None, SH.ValidationResult)
+        for r in whole.objects(None, SH.result)
         if str(whole.value(r, SH.focusNode)) in own
     )
 
@@ -175,6 +177,70 @@ def test_result_equals_a_whole_graph_run() -> None:
     report = validate(submission, REPO, published)
     got = sorted((r.focus, r.shape or "") for r in report.results)
     assert got == expected and got
+
+
+def _whole_graph_results(quads: list[Quad]) -> set[tuple[str, ...]]:
+    """What pySHACL alone reports, every SPARQL constraint run per focus node, on the ontology
+    and the quads as one graph, about the quads' own subjects."""
+    store = Store()
+    store.extend(Quad(t.subject, t.predicate, t.object) for t in ontology_triples(REPO))
+    store.extend(Quad(q.subject, q.predicate, q.object) for q in quads)
+    store.extend(
+        Quad(q.graph_name, DESCRIBES, q.subject)
+        for q in quads
+        if isinstance(q.graph_name, NamedNode) and isinstance(q.subject, NamedNode)
+    )
+    _, report, _ = shacl_validate(
+        store,
+        shacl_graph=shapes_graph(REPO),
+        inference="none",  # type: ignore[arg-type]
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    own = {URIRef(q.subject.value) for q in quads if isinstance(q.subject, NamedNode)}
+    return {
+        _result_key(report, r)
+        for r in report.objects(None, SH.result)
+        if isinstance(f := report.value(r, SH.focusNode), BNode) or f in own
+    }
+
+
+def _result_key(report: Graph, result: Node) -> tuple[str, ...]:
+    def text(node: Node | None) -> str:
+        return "_:" if isinstance(node, BNode) else str(node)
+
+    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+    return (
+        *(text(report.value(result, p)) for p in (SH.focusNode, SH.sourceShape, SH.resultPath)),
+        *(text(report.value(result, p)) for p in (SH.value, SH.resultSeverity)),
+        "|".join(messages),
+    )
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
+def test_every_bad_example_reports_as_pyshacl_alone(example: Path) -> None:
+    """SPARQL constraints run once for all focus nodes give pySHACL's per-node results: focus,
+    shape, path, value, severity and the filled-in messages, for every non-conforming example."""
+    quads = parse_rdf(example.read_bytes(), "application/trig")
+    report = validate(quads, REPO)
+    got = {_result_key(report.graph, r) for r in report.graph.objects(None, SH.result)}
+    assert got == _whole_graph_results(quads) and got
+
+
+def test_the_shacl_report_says_what_the_summary_says(server: Server) -> None:
+    """The published article the submission cites, seen only through its own triples, fails
+    shapes that need more of the store: those results are about the store, not the submission,
+    and are neither in the summary nor in the SHACL report."""
+
+    def post(accept: str) -> requests.Response:
+        headers = {**TRIG, "Accept": accept}
+        return requests.post(server.url + "/validate", data=GOOD.read_bytes(), headers=headers)
+
+    summary = post("application/json").json()
+    report = Graph().parse(data=post("text/turtle").text, format="turtle")
+    assert summary["conforms"] is True and summary["results"] == []
+    assert set(report.objects(None, SH.conforms)) == {Literal(True)}
+    assert not any(report.objects(None, SH.result))
 
 
 def test_results_about_blank_nodes_are_kept(server: Server) -> None:
