@@ -143,6 +143,7 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
 
     Facts the files cite (articles, courts, persons) are looked up in the store when there is one.
     """
+    from .source_lines import locate
     from .validation import media_type_for, parse_rdf, render_text, store_context
     from .validation import validate as run_validation
 
@@ -155,8 +156,9 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
     try:
         for name in files:
             path = Path(name)
-            quads = parse_rdf(path.read_bytes(), media_type_for(name), name)
-            report = run_validation(quads, settings.content_dir, context)
+            data, media_type = path.read_bytes(), media_type_for(name)
+            quads = parse_rdf(data, media_type, name)
+            report = locate(run_validation(quads, settings.content_dir, context), data, media_type)
             failed = failed or not report.conforms
             if report_format == "json":
                 click.echo(json.dumps({"file": name, **report.summary()}, ensure_ascii=False))

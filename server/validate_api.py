@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from .config import Settings
 from .problem import Problem
+from .source_lines import locate
 from .sparql.description import RDFLIB_FORMATS
 from .sparql.endpoint import backend
 from .sparql.formats import content_type, negotiate
@@ -37,6 +38,7 @@ def validate_submission() -> Response:
     data, rdf_type, name = _submitted()
     quads = parse_rdf(data, rdf_type, name)
     report = validate(quads, settings().content_dir, store_context(backend()))
+    report = locate(report, data, rdf_type)
     response = _render(report, media_type, name)
     response.vary.add("Accept")
     return response

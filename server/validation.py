@@ -44,6 +44,7 @@ SUFFIXES: dict[str, str] = {
     ".xml": "application/rdf+xml",
     ".owl": "application/rdf+xml",
 }
+BASE_IRI = "urn:ppkg:submission:"  # what relative IRIs in a submission resolve against
 DESCRIBES = NamedNode("https://w3id.org/ppkg/shapes#describes")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 SCHEMA_NAME = NamedNode("https://schema.org/name")
@@ -65,6 +66,7 @@ class Result:
     constraint: str | None
     focus_label: str | None = None
     focus_is_blank: bool = False
+    line: int | None = None  # in the submitted file, where its format has lines
 
 
 @dataclass
@@ -100,7 +102,7 @@ def parse_rdf(data: bytes, media_type: str, name: str = "the submission") -> lis
     if rdf_format is None:
         raise Problem(415, f"unsupported RDF type {media_type}; use {', '.join(MEDIA_TYPES)}")
     try:
-        return list(parse(data, rdf_format, base_iri="urn:ppkg:submission:"))
+        return list(parse(data, rdf_format, base_iri=BASE_IRI))
     except SyntaxError as exc:
         raise Problem(400, f"{name} is not valid {media_type}: {exc}") from exc
 
@@ -273,7 +275,9 @@ def render_text(report: Report, name: str) -> str:
     lines = [f"{name}: {verdict} ({', '.join(f'{n} {k.lower()}s' for k, n in counts.items())})"]
     for r in report.results:
         label = f" ({r.focus_label})" if r.focus_label else ""
-        lines.append(f"  {r.severity}: <{r.focus}>{label}")
+        where = f", line {r.line}" if r.line else ""
+        focus = f"_:{r.focus}" if r.focus_is_blank else f"<{r.focus}>"
+        lines.append(f"  {r.severity}: {focus}{label}{where}")
         if r.path:
             lines.append(f"    property: <{r.path}>")
         if r.value is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse, serialize
 from pyshacl import validate as shacl_validate
 from rdflib import SH, BNode, Graph, Literal, Node, URIRef
 
@@ -44,6 +44,13 @@ def test_cli_conforming_and_not(server: Server, tmp_path: Path) -> None:
     assert "does NOT conform" in bad.stdout
     assert "<https://w3id.org/ppkg/id/person/test-person> (Test Person)" in bad.stdout
     assert "https://schema.org/name" in bad.stdout and "[ru]" in bad.stdout
+
+
+def test_cli_names_the_line(server: Server, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.trig"
+    bad.write_text(BAD, "utf-8")
+    text = ppkg_validate(str(bad), data_dir=server.data_dir).stdout
+    assert f"line {_line_of(BAD, 'schema:name')}" in text
 
 
 def test_cli_report_formats(server: Server, tmp_path: Path) -> None:
@@ -90,6 +97,30 @@ def test_http_json_summary(server: Server) -> None:
     result = next(r for r in bad["results"] if r["path"] == "https://schema.org/name")
     assert result["focus"] == "https://w3id.org/ppkg/id/person/test-person"
     assert set(result["messages"]) == {"en", "ru"}
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def test_results_point_at_the_line_of_their_triple(server: Server) -> None:
+    quads = parse_rdf(BAD.encode(), "application/trig")
+    nquads = serialize(quads, format=RdfFormat.N_QUADS).decode()
+    jsonld = serialize(quads, format=RdfFormat.JSON_LD).decode()
+    cases = [
+        ("application/trig", BAD, _line_of(BAD, 'schema:name "Test Person"')),
+        (
+            "application/n-quads",
+            nquads,
+            _line_of(nquads, '<https://schema.org/name> "Test Person"'),
+        ),
+        ("application/ld+json", jsonld, None),  # JSON has no lines to speak of
+    ]
+    for media_type, text, line in cases:
+        headers = {"Content-Type": media_type}
+        report = requests.post(server.url + "/validate", data=text.encode(), headers=headers)
+        result = next(r for r in report.json()["results"] if r["path"] == "https://schema.org/name")
+        assert result["line"] == line, media_type
 
 
 def test_http_shacl_report_by_negotiation(server: Server) -> None:

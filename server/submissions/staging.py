@@ -16,6 +16,7 @@ from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse, serialize
 
 from ..namespaces import BASE
 from ..problem import Problem
+from ..source_lines import locate
 from ..validation import Context, parse_rdf, validate
 from .ledger import Ledger, Token, now
 
@@ -56,7 +57,7 @@ def check(ledger: Ledger, sid: str, content_dir: Path, context: Context) -> str:
     except Problem as exc:
         _finish(ledger, sid, "malformed", json.dumps({"error": exc.message}), None, None)
         raise
-    report = validate(quads, content_dir, context)
+    report = locate(validate(quads, content_dir, context), row["raw"], row["media_type"])
     status = "pending" if report.conforms else "nonconforming"
     summary = json.dumps(report.summary(), ensure_ascii=False)
     normal = serialize(normalize(quads, sid), format=RdfFormat.N_QUADS)
