@@ -74,7 +74,7 @@ def serve(settings: Settings, /, **flags: Any) -> None:
             port=settings.port,
             threads=settings.threads,
             ident="ppkg",
-            channel_timeout=int(settings.query_timeout) + 30,
+            channel_timeout=int(max(settings.query_timeout, settings.validation_timeout)) + 30,
             channel_request_lookahead=4,
         )
     finally:
@@ -143,20 +143,18 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
 
     Facts the files cite (articles, courts, persons) are looked up in the store when there is one.
     """
+    from pyoxigraph import Store
+
     from .source_lines import locate
-    from .validation import media_type_for, parse_rdf, render_text, store_context
+    from .validation import media_type_for, parse_rdf, render_text, store_facts
     from .validation import validate as run_validation
 
-    backend = open_backend(replace(settings, workers=1))
-    context = None
-    if not backend.is_empty():
-        backend.start()
-        context = store_context(backend)
+    path = settings.store_path
+    context = store_facts(Store.read_only(str(path))) if path.exists() else None
     failed = False
     try:
         for name in files:
-            path = Path(name)
-            data, media_type = path.read_bytes(), media_type_for(name)
+            data, media_type = Path(name).read_bytes(), media_type_for(name)
             quads = parse_rdf(data, media_type, name)
             report = locate(run_validation(quads, settings.content_dir, context), data, media_type)
             failed = failed or not report.conforms
@@ -168,8 +166,6 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
                 click.echo(render_text(report, name))
     except Problem as exc:
         raise InputError(exc.message) from exc
-    finally:
-        backend.close()
     sys.exit(1 if failed else 0)
 
 
@@ -199,10 +195,9 @@ def _recover(settings: Settings, backend: Backend) -> None:
     from .submissions.ledger import Ledger
     from .submissions.publishing import recover
     from .submissions.staging import check_received
-    from .validation import store_context
 
     ledger = Ledger(settings.ledger_path)
-    checked = check_received(ledger, settings.content_dir, store_context(backend))
+    checked = check_received(ledger, lambda quads: backend.validate(quads, settings.content_dir))
     published = recover(ledger, backend, settings.content_dir)
     if checked or published:
         click.echo(f"recovered: {checked} checked, {len(published)} published", err=True)

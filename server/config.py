@@ -22,6 +22,7 @@ class Settings:
     content_dir: Path = REPO_ROOT
     backend: str = "oxigraph"
     query_timeout: float = 30.0
+    validation_timeout: float = 120.0  # a submission's validation, in a query worker
     workers: int = 2
     threads: int = 8
     max_query_bytes: int = 1_000_000

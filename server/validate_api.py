@@ -12,7 +12,7 @@ from .source_lines import locate
 from .sparql.description import RDFLIB_FORMATS
 from .sparql.endpoint import backend
 from .sparql.formats import content_type, negotiate
-from .validation import MEDIA_TYPES, Report, media_type_for, parse_rdf, store_context, validate
+from .validation import MEDIA_TYPES, Report, media_type_for, parse_rdf
 
 bp = Blueprint("validate", __name__)
 REPORT_TYPES = ["application/json", "text/turtle", "application/ld+json", "text/html"]
@@ -37,7 +37,7 @@ def validate_submission() -> Response:
         raise Problem(406, f"the report is served as: {', '.join(REPORT_TYPES)}")
     data, rdf_type, name = _submitted()
     quads = parse_rdf(data, rdf_type, name)
-    report = validate(quads, settings().content_dir, store_context(backend()))
+    report = backend().validate(quads, settings().content_dir)
     report = locate(report, data, rdf_type)
     response = _render(report, media_type, name)
     response.vary.add("Accept")

@@ -7,11 +7,13 @@ submission's own nodes, so problems already in the store are not blamed on it.
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, parse
@@ -23,7 +25,6 @@ from rdflib import RDF, SH, BNode, Graph, Literal, Node, URIRef
 
 from . import shacl_sparql
 from .problem import Problem
-from .store.base import Backend, QueryRequest
 
 MEDIA_TYPES: dict[str, RdfFormat] = {
     "text/turtle": RdfFormat.TURTLE,
@@ -74,6 +75,18 @@ class Report:
     conforms: bool
     results: list[Result]
     graph: Graph = field(repr=False)
+
+    MEDIA_TYPE: ClassVar[str] = "application/x-ppkg-report"  # between a worker and the server
+
+    def to_bytes(self) -> bytes:
+        graph = self.graph.serialize(format="turtle", encoding="utf-8")
+        return pickle.dumps((self.conforms, self.results, graph))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Report:
+        """Only from our own worker processes: pickle trusts its input."""
+        conforms, results, graph = pickle.loads(data)
+        return cls(conforms, results, Graph().parse(data=graph, format="turtle"))
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(SEVERITY_NAMES.values(), 0)
@@ -165,6 +178,7 @@ def ontology_triples(content_dir: Path) -> list[Triple]:
 
 
 Context = Callable[[Iterable[NamedNode]], list[Triple]]
+Validator = Callable[[list[Quad]], "Report"]  # validate with the store's facts, as a backend does
 
 
 def validate(quads: list[Quad], content_dir: Path, context: Context | None = None) -> Report:
@@ -288,20 +302,10 @@ def render_text(report: Report, name: str) -> str:
     return "\n".join(lines)
 
 
-MAX_CONTEXT_IRIS = 10_000
-
-
-def store_context(backend: Backend) -> Context:
-    """A Context that asks the published store what it says about the cited IRIs."""
+def store_facts(store: Store) -> Context:
+    """A Context reading what `store` states about the cited IRIs, in any of its graphs."""
 
     def fetch(iris: Iterable[NamedNode]) -> list[Triple]:
-        # The IRIs come from parsed RDF, so they cannot hold `>` or spaces.
-        cited = sorted(i.value for i in iris)[:MAX_CONTEXT_IRIS]
-        if not cited:
-            return []
-        values = " ".join(f"<{iri}>" for iri in cited)
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
-        result = backend.execute(QueryRequest(query, None, "application/n-triples"))
-        return [q.triple for q in parse(result.read(), RdfFormat.N_TRIPLES)]
+        return list({q.triple for iri in iris for q in store.quads_for_pattern(iri, None, None)})
 
     return fetch

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+if TYPE_CHECKING:
+    from ..validation import Report
 
 Term = NamedNode | BlankNode | Literal
 R = TypeVar("R")
@@ -37,6 +40,15 @@ class QueryRequest:
     dataset: Dataset = field(default_factory=Dataset)
     query_declares_dataset: bool = False
     bindings: dict[str, Term] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ValidationRequest:
+    """Quads (as N-Quads) to validate against the shapes of `content_dir`, with the store's facts
+    about the IRIs they cite."""
+
+    nquads: bytes
+    content_dir: str
 
 
 @dataclass
@@ -87,4 +99,9 @@ class Backend(Protocol):
         self, request: QueryRequest, cancelled: Callable[[], bool] | None = None
     ) -> QueryResult:
         """Run `request`; `cancelled()` turning true (the client left) stops the work."""
+        ...
+
+    def validate(self, quads: list[Quad], content_dir: Path) -> Report:
+        """Validate `quads` with the facts the store holds about what they cite, within the
+        validation time limit (Problem 503 past it)."""
         ...

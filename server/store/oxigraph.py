@@ -6,17 +6,21 @@ import shutil
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import serialize as serialize_rdf
 from tqdm import tqdm
 
 from ..namespaces import ONTOLOGY
 from ..problem import Problem
 from ..reasoning import infer
-from .base import ContentFile, QueryRequest, QueryResult, R
+from .base import ContentFile, QueryRequest, QueryResult, R, ValidationRequest
 from .evaluate import evaluate, serialize
 from .workers import WorkerPool, serve_requests
+
+if TYPE_CHECKING:
+    from ..validation import Report
 
 FORMATS = {
     ".ttl": RdfFormat.TURTLE,
@@ -33,10 +37,16 @@ class OxigraphBackend:
     nothing; serves through a pool of read-only worker processes."""
 
     def __init__(
-        self, path: Path, workers: int, timeout: float, publish_sensitive: bool = False
+        self,
+        path: Path,
+        workers: int,
+        timeout: float,
+        publish_sensitive: bool = False,
+        validation_timeout: float = 120.0,
     ) -> None:
         self.path = path
         self._publish_sensitive = publish_sensitive
+        self._validation_timeout = validation_timeout
         self._pool = WorkerPool(_worker_main, str(path), workers, timeout)
         self._graphs: frozenset[str] | None = None
         self._revision = 0
@@ -63,6 +73,15 @@ class OxigraphBackend:
         self, request: QueryRequest, cancelled: Callable[[], bool] | None = None
     ) -> QueryResult:
         return self._pool.execute(request, cancelled)
+
+    def validate(self, quads: list[Quad], content_dir: Path) -> Report:
+        """In a worker, so that the time limit can stop it; the worker reads the cited facts."""
+        from ..validation import Report  # pySHACL only where validation happens
+
+        nquads = serialize_rdf(quads, format=RdfFormat.N_QUADS) or b""
+        request = ValidationRequest(nquads, str(content_dir))
+        result = self._pool.execute(request, timeout=self._validation_timeout)
+        return Report.from_bytes(result.read())
 
     def write(self, change: Callable[[Store], R]) -> R:
         with self._pool.paused():
@@ -171,7 +190,10 @@ class _PipeSink:
         pass
 
 
-def _answer(store: Store, request: QueryRequest, conn: Connection) -> None:
+def _answer(store: Store, request: QueryRequest | ValidationRequest, conn: Connection) -> None:
+    if isinstance(request, ValidationRequest):
+        _validate(store, request, conn)
+        return
     try:
         results, media_type = evaluate(store, request)
         conn.send(("start", media_type))
@@ -179,6 +201,20 @@ def _answer(store: Store, request: QueryRequest, conn: Connection) -> None:
     except Problem as exc:
         conn.send(("error", exc.status, exc.message))
         return
+    conn.send(("end",))
+
+
+def _validate(store: Store, request: ValidationRequest, conn: Connection) -> None:
+    from ..validation import Report, store_facts, validate  # loaded on a worker's first one
+
+    quads = list(parse(request.nquads, RdfFormat.N_QUADS))
+    try:
+        report = validate(quads, Path(request.content_dir), store_facts(store))
+    except (OSError, ValueError, SyntaxError) as exc:  # the shapes themselves are broken
+        conn.send(("error", 500, f"validation failed: {exc}"))
+        return
+    conn.send(("start", Report.MEDIA_TYPE))
+    conn.send(("chunk", report.to_bytes()))
     conn.send(("end",))
 
 

@@ -21,7 +21,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ..problem import Problem
-from .base import QueryRequest, QueryResult
+from .base import QueryRequest, QueryResult, ValidationRequest
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ def _never() -> bool:
 class _Deadline:
     at: float
     cancelled: Cancelled
+    seconds: float
+    task: str  # what is running, for the messages: "query", "validation"
 
 
 _context = multiprocessing.get_context("spawn")
@@ -144,8 +146,15 @@ class WorkerPool:
                 self._all.discard(worker)
             worker.kill()
 
-    def execute(self, request: QueryRequest, cancelled: Cancelled | None = None) -> QueryResult:
-        deadline = _Deadline(time.monotonic() + self.timeout, cancelled or _never)
+    def execute(
+        self,
+        request: QueryRequest | ValidationRequest,
+        cancelled: Cancelled | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        seconds = self.timeout if timeout is None else timeout
+        task = "validation" if isinstance(request, ValidationRequest) else "query"
+        deadline = _Deadline(time.monotonic() + seconds, cancelled or _never, seconds, task)
         worker = self._acquire(deadline.at)
         try:
             worker.conn.send(request)
@@ -219,16 +228,17 @@ class WorkerPool:
     def _recv(self, worker: Worker, deadline: _Deadline) -> tuple[Any, ...]:
         while not worker.conn.poll(POLL_INTERVAL):
             if deadline.cancelled():
-                raise Problem(499, "the client went away; the query was stopped")
+                raise Problem(499, f"the client went away; the {deadline.task} was stopped")
             if time.monotonic() >= deadline.at:
                 raise Problem(
                     503,
-                    f"the query ran longer than the limit of {self.timeout:g} s and was stopped",
+                    f"the {deadline.task} ran longer than the limit of {deadline.seconds:g} s"
+                    " and was stopped",
                 )
         try:
             message: tuple[Any, ...] = worker.conn.recv()
         except EOFError:
-            raise Problem(500, "the query worker died while running the query") from None
+            raise Problem(500, f"the worker died while running the {deadline.task}") from None
         return message
 
     def _discard(self, worker: Worker) -> None:

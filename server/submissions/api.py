@@ -19,12 +19,20 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from ..config import Settings
 from ..problem import Problem
 from ..sparql.endpoint import backend
-from ..validation import MEDIA_TYPES, store_context
+from ..validation import MEDIA_TYPES
 from . import publishing, staging, tokens
 from .ledger import Ledger, Token
 
 bp = Blueprint("submissions", __name__)
-STATUSES = ("received", "malformed", "nonconforming", "pending", "accepted", "rejected")
+STATUSES = (
+    "received",
+    "malformed",
+    "unvalidated",
+    "nonconforming",
+    "pending",
+    "accepted",
+    "rejected",
+)
 
 
 def ledger() -> Ledger:
@@ -51,7 +59,8 @@ def submit() -> Response:
         raise Problem(400, "the submission is empty")
     sid = staging.receive(ledger(), raw, media_type, request.args.get("filename"), who)
     try:
-        staging.check(ledger(), sid, settings().content_dir, store_context(backend()))
+        content_dir = settings().content_dir
+        staging.check(ledger(), sid, lambda quads: backend().validate(quads, content_dir))
     except Problem as exc:
         link = url_for(".record", sid=sid, _external=True)
         raise Problem(exc.status, f"{exc.message} (kept as {link})") from exc

@@ -10,14 +10,13 @@ import json
 import secrets
 import sqlite3
 from datetime import UTC, datetime
-from pathlib import Path
 
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse, serialize
 
 from ..namespaces import BASE
 from ..problem import Problem
 from ..source_lines import locate
-from ..validation import Context, parse_rdf, validate
+from ..validation import Validator, parse_rdf
 from .ledger import Ledger, Token, now
 
 SUBMISSION = BASE + "submission/"
@@ -45,10 +44,11 @@ def receive(
     return sid
 
 
-def check(ledger: Ledger, sid: str, content_dir: Path, context: Context) -> str:
+def check(ledger: Ledger, sid: str, validator: Validator) -> str:
     """Parse and validate a received submission; return its new status.
 
-    Malformed input is kept with its error (the Problem is raised again for the response).
+    Malformed input is kept with its error, and one whose validation ran past the time limit as
+    `unvalidated` (the Problem is raised again for the response).
     """
     row = ledger.row("SELECT raw, media_type FROM submissions WHERE id = ?", sid)
     assert row is not None
@@ -57,7 +57,11 @@ def check(ledger: Ledger, sid: str, content_dir: Path, context: Context) -> str:
     except Problem as exc:
         _finish(ledger, sid, "malformed", json.dumps({"error": exc.message}), None, None)
         raise
-    report = locate(validate(quads, content_dir, context), row["raw"], row["media_type"])
+    try:
+        report = locate(validator(quads), row["raw"], row["media_type"])
+    except Problem as exc:
+        _finish(ledger, sid, "unvalidated", json.dumps({"error": exc.message}), None, None)
+        raise
     status = "pending" if report.conforms else "nonconforming"
     summary = json.dumps(report.summary(), ensure_ascii=False)
     normal = serialize(normalize(quads, sid), format=RdfFormat.N_QUADS)
@@ -65,12 +69,12 @@ def check(ledger: Ledger, sid: str, content_dir: Path, context: Context) -> str:
     return status
 
 
-def check_received(ledger: Ledger, content_dir: Path, context: Context) -> int:
+def check_received(ledger: Ledger, validator: Validator) -> int:
     """Validate what a crash left received but unchecked; return how many."""
     rows = ledger.rows("SELECT id FROM submissions WHERE status = 'received' ORDER BY id")
     for row in rows:
         with contextlib.suppress(Problem):  # a malformed one is recorded as such
-            check(ledger, row["id"], content_dir, context)
+            check(ledger, row["id"], validator)
     return len(rows)
 
 
