@@ -7,6 +7,7 @@ submission's own nodes, so problems already in the store are not blamed on it.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import re
 from collections.abc import Callable, Iterable
@@ -21,7 +22,7 @@ from pyshacl import shape as pyshacl_shape
 from pyshacl import validate as shacl_validate
 from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
 from pyshacl.graph_abstraction import OxigraphDataGraph
-from rdflib import RDF, SH, BNode, Graph, Literal, Node, URIRef
+from rdflib import OWL, RDF, SH, BNode, Graph, Literal, Node, URIRef
 
 from . import shacl_sparql
 from .problem import Problem
@@ -75,18 +76,19 @@ class Report:
     conforms: bool
     results: list[Result]
     graph: Graph = field(repr=False)
+    shapes: str = ""  # the version of the shapes: a stored report says what it was checked against
 
     MEDIA_TYPE: ClassVar[str] = "application/x-ppkg-report"  # between a worker and the server
 
     def to_bytes(self) -> bytes:
         graph = self.graph.serialize(format="turtle", encoding="utf-8")
-        return pickle.dumps((self.conforms, self.results, graph))
+        return pickle.dumps((self.conforms, self.results, graph, self.shapes))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Report:
         """Only from our own worker processes: pickle trusts its input."""
-        conforms, results, graph = pickle.loads(data)
-        return cls(conforms, results, Graph().parse(data=graph, format="turtle"))
+        conforms, results, graph, shapes = pickle.loads(data)
+        return cls(conforms, results, Graph().parse(data=graph, format="turtle"), shapes)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(SEVERITY_NAMES.values(), 0)
@@ -99,6 +101,7 @@ class Report:
             "conforms": self.conforms,
             "counts": self.counts(),
             "results": [r.__dict__ for r in self.results],
+            "shapes": self.shapes,
         }
 
 
@@ -130,6 +133,15 @@ def _load(paths: tuple[Path, ...]) -> Graph:
 
 def shapes_graph(content_dir: Path) -> Graph:
     return _load(tuple(sorted((content_dir / "shapes").glob("*.ttl"))))
+
+
+@cache
+def shapes_version(content_dir: Path) -> str:
+    """The shapes' owl:versionInfo and a digest of their files: `0.1.0+sha256:1a2b3c4d5e6f`."""
+    paths = sorted((content_dir / "shapes").glob("*.ttl"))
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()[:12]
+    versions = sorted(str(v) for v in shapes_graph(content_dir).objects(None, OWL.versionInfo))
+    return f"{'/'.join(versions) or 'unversioned'}+sha256:{digest}"
 
 
 @cache
@@ -218,7 +230,8 @@ def validate(quads: list[Quad], content_dir: Path, context: Context | None = Non
     ]
     results = _results(report, kept, data)
     conforms = not any(r.severity == "Violation" for r in results)
-    return Report(conforms=conforms, results=results, graph=_report_graph(report, kept, conforms))
+    graph = _report_graph(report, kept, conforms)
+    return Report(conforms, results, graph, shapes_version(content_dir))
 
 
 def _report_graph(report: Graph, kept: list[Node], conforms: bool) -> Graph:
@@ -286,7 +299,8 @@ def render_text(report: Report, name: str) -> str:
     """A report people read: which node, which property, which value, what was expected."""
     counts = report.counts()
     verdict = "conforms" if report.conforms else "does NOT conform"
-    lines = [f"{name}: {verdict} ({', '.join(f'{n} {k.lower()}s' for k, n in counts.items())})"]
+    tally = ", ".join(f"{n} {k.lower()}s" for k, n in counts.items())
+    lines = [f"{name}: {verdict} ({tally}; shapes {report.shapes})"]
     for r in report.results:
         label = f" ({r.focus_label})" if r.focus_label else ""
         where = f", line {r.line}" if r.line else ""

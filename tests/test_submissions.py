@@ -135,6 +135,7 @@ def test_a_pending_submission_is_invisible_to_the_public(service: Service) -> No
     record = submit(service)
     assert record["status"] == "pending"
     assert record["report"]["conforms"] is True
+    assert "+sha256:" in record["report"]["shapes"]  # what it was checked against, kept with it
     person = f"<{PERSON}>"
     assert not ask(service.server, f"ASK {{ GRAPH ?g {{ {person} ?p ?o }} }}")
     assert not ask(service.server, f"ASK {{ {person} ?p ?o }}")

@@ -3,6 +3,7 @@ with a whole-graph pySHACL run."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 import requests
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, parse, serialize
 from pyshacl import validate as shacl_validate
-from rdflib import SH, BNode, Graph, Literal, Node, URIRef
+from rdflib import OWL, SH, BNode, Graph, Literal, Node, URIRef
 
 from server.validation import DESCRIBES, ontology_triples, parse_rdf, shapes_graph, validate
 
@@ -85,10 +86,13 @@ def test_cited_facts_come_from_the_store(server: Server, tmp_path: Path) -> None
 def test_http_json_summary(server: Server) -> None:
     good = requests.post(server.url + "/validate", data=GOOD.read_bytes(), headers=TRIG)
     assert good.status_code == 200
+    shapes = REPO / "shapes" / "ppkg-shapes.ttl"
+    version = next(Graph().parse(shapes).objects(None, OWL.versionInfo))
     assert good.json() == {
         "conforms": True,
         "counts": {"Violation": 0, "Warning": 0, "Info": 0},
         "results": [],
+        "shapes": f"{version}+sha256:{hashlib.sha256(shapes.read_bytes()).hexdigest()[:12]}",
     }
     bad = requests.post(server.url + "/validate", data=BAD.encode(), headers=TRIG).json()
     assert bad["conforms"] is False and bad["counts"]["Violation"] == len(
