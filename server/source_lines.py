@@ -5,6 +5,7 @@ parser, which counts lines as it goes; N-Triples and N-Quads hold one statement 
 and RDF/XML get no lines. A result points at the line of its own triple (focus, path, value),
 else of the focus node's first statement with that path, else of the focus node's first
 statement; results about blank nodes get none (the two parsers name them differently).
+JSON-LD has no lines; its report lists the keys the @context drops instead (`jsonld_keys`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rdflib import Dataset
 from rdflib.plugins.parsers.notation3 import RDFSink, SinkParser
 from rdflib.plugins.parsers.trig import TrigSinkParser
 
+from .jsonld_keys import dropped_keys
 from .validation import BASE_IRI, Report, Result
 
 Key = tuple[str, ...]
@@ -27,10 +29,11 @@ LINE_FORMATS = {
 
 
 def locate(report: Report, data: bytes, media_type: str) -> Report:
-    """The report with each result's line in `data`, where the format has lines."""
-    if not report.results:
-        return report
-    lines = _lines(data, media_type)
+    """The report with what only the file's text tells: each result's line, where the format has
+    lines, and the keys a JSON-LD document's @context drops."""
+    if media_type == "application/ld+json":
+        return replace(report, dropped_keys=dropped_keys(data))
+    lines = _lines(data, media_type) if report.results else {}
     if not lines:
         return report
     results = [replace(r, line=_line(lines, r)) for r in report.results]

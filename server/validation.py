@@ -77,6 +77,7 @@ class Report:
     results: list[Result]
     graph: Graph = field(repr=False)
     shapes: str = ""  # the version of the shapes: a stored report says what it was checked against
+    dropped_keys: list[str] = field(default_factory=list)  # JSON Pointers: JSON-LD left them out
 
     MEDIA_TYPE: ClassVar[str] = "application/x-ppkg-report"  # between a worker and the server
 
@@ -102,6 +103,7 @@ class Report:
             "counts": self.counts(),
             "results": [r.__dict__ for r in self.results],
             "shapes": self.shapes,
+            "dropped_keys": self.dropped_keys,
         }
 
 
@@ -313,6 +315,8 @@ def render_text(report: Report, name: str) -> str:
         for lang in ("en", "ru"):
             if lang in r.messages:
                 lines.append(f"    [{lang}] {r.messages[lang]}")
+    for pointer in report.dropped_keys:
+        lines.append(f"  Warning: the JSON-LD key at {pointer} is not in the @context: dropped")
     return "\n".join(lines)
 
 

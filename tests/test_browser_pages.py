@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import requests
 from playwright.sync_api import Page, expect
 
@@ -112,3 +114,24 @@ def test_validate_page_lists_what_a_bad_file_gets_wrong(server: Server, page: Pa
     expect(page.locator(".verdict")).to_contain_text("Does not conform")
     expect(page.locator("table tr.Violation")).to_have_count(expected["counts"]["Violation"])
     screenshot(page, "validate-violations")
+
+
+def test_validate_page_names_lines_and_dropped_json_ld_keys(
+    server: Server, page: Page, tmp_path: Path
+) -> None:
+    bad = REPO / "tests" / "shape_examples" / "bad" / "article-number-malformed.trig"
+    page.goto(server.url + "/validate")
+    page.set_input_files("#file", str(bad))
+    page.get_by_role("button", name="Validate").click()
+    first = page.locator("table tr.Violation td").nth(1)  # the line column
+    line = int(first.inner_text())
+    assert '"212.a"' in bad.read_text("utf-8").splitlines()[line - 1]  # the malformed number
+    typo = tmp_path / "typo.jsonld"
+    typo.write_text(
+        '{"@context": {"name": "https://schema.org/name"}, "@id": "urn:x", "nmae": "x"}'
+    )
+    page.goto(server.url + "/validate")
+    page.set_input_files("#file", str(typo))
+    page.get_by_role("button", name="Validate").click()
+    expect(page.locator("ul.dropped li")).to_have_text(["/nmae"])
+    screenshot(page, "validate-dropped-keys")

@@ -93,6 +93,7 @@ def test_http_json_summary(server: Server) -> None:
         "counts": {"Violation": 0, "Warning": 0, "Info": 0},
         "results": [],
         "shapes": f"{version}+sha256:{hashlib.sha256(shapes.read_bytes()).hexdigest()[:12]}",
+        "dropped_keys": [],
     }
     bad = requests.post(server.url + "/validate", data=BAD.encode(), headers=TRIG).json()
     assert bad["conforms"] is False and bad["counts"]["Violation"] == len(
@@ -125,6 +126,28 @@ def test_results_point_at_the_line_of_their_triple(server: Server) -> None:
         report = requests.post(server.url + "/validate", data=text.encode(), headers=headers)
         result = next(r for r in report.json()["results"] if r["path"] == "https://schema.org/name")
         assert result["line"] == line, media_type
+
+
+def test_json_ld_keys_the_context_drops_are_named(server: Server, tmp_path: Path) -> None:
+    """JSON-LD silently leaves out keys its @context does not define; the report names them."""
+    document = {
+        "@context": {
+            "schema": "https://schema.org/",
+            "name": {"@id": "schema:name", "@language": "en"},
+            "knows": {"@id": "schema:knows", "@context": {"nick": "schema:alternateName"}},
+        },
+        "@id": "https://w3id.org/ppkg/id/person/x",
+        "name": "X",
+        "nmae": "Y",
+        "knows": {"@id": "https://w3id.org/ppkg/id/person/y", "nick": "y", "nik": "z"},
+    }
+    body = json.dumps(document).encode()
+    headers = {"Content-Type": "application/ld+json"}
+    summary = requests.post(server.url + "/validate", data=body, headers=headers).json()
+    assert summary["dropped_keys"] == ["/nmae", "/knows/nik"]
+    path = tmp_path / "person.jsonld"
+    path.write_bytes(body)
+    assert "/knows/nik is not in the @context" in ppkg_validate(str(path), data_dir=tmp_path).stdout
 
 
 def test_http_shacl_report_by_negotiation(server: Server) -> None:
