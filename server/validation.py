@@ -134,7 +134,10 @@ def _load(paths: tuple[Path, ...]) -> Graph:
 
 
 def shapes_graph(content_dir: Path) -> Graph:
-    return _load(tuple(sorted((content_dir / "shapes").glob("*.ttl"))))
+    paths = tuple(sorted((content_dir / "shapes").glob("*.ttl")))
+    if not paths:  # without shapes everything would "conform"
+        raise Problem(500, f"no SHACL shapes (*.ttl) in {content_dir / 'shapes'}")
+    return _load(paths)
 
 
 @cache

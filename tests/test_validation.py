@@ -74,6 +74,18 @@ def test_cli_malformed_file_exits_2_with_position(tmp_path: Path) -> None:
     assert "line 1" in result.stderr and "broken.ttl" in result.stderr
 
 
+def test_without_shapes_nothing_passes_for_conforming(tmp_path: Path) -> None:
+    """A content folder without shapes is a configuration error, not a vacuous 'conforms'."""
+    env = {**os.environ, "PPKG_DATA_DIR": str(tmp_path / "data"), "PPKG_CONTENT_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "validate", str(GOOD)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 2 and "no SHACL shapes" in result.stderr
+
+
 def test_cited_facts_come_from_the_store(server: Server, tmp_path: Path) -> None:
     # The submission cites art:212.1 without describing it: with the published store it exists,
     # without a store the charge cites an unknown provision.

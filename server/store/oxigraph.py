@@ -210,6 +210,9 @@ def _validate(store: Store, request: ValidationRequest, conn: Connection) -> Non
     quads = list(parse(request.nquads, RdfFormat.N_QUADS))
     try:
         report = validate(quads, Path(request.content_dir), store_facts(store))
+    except Problem as exc:
+        conn.send(("error", exc.status, exc.message))
+        return
     except (OSError, ValueError, SyntaxError) as exc:  # the shapes themselves are broken
         conn.send(("error", 500, f"validation failed: {exc}"))
         return
