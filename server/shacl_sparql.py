@@ -17,7 +17,7 @@ from pyoxigraph import BlankNode, NamedNode, QuerySolutions, Store
 from pyoxigraph import Literal as OxLiteral
 from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, Node, URIRef
 
-from .memo_graph import MemoGraph
+from .pyshacl_speedups import MemoGraph
 
 Term = NamedNode | BlankNode | OxLiteral
 UNSUPPORTED = re.compile(r"\b(MINUS|VALUES|GROUP\s+BY)\b|\$(PATH|currentShape|shapesGraph)\b", re.I)

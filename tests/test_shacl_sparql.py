@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from pyoxigraph import Store
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
+from server.pyshacl_speedups import MemoGraph
 from server.shacl_sparql import evaluate, split
 
 SHAPE = """
@@ -54,3 +55,14 @@ def test_one_result_per_focus_node_with_its_message() -> None:
     assert {str(m) for m in report.objects(None, None) if "no name" in str(m)} == {
         "urn:ex:a has no name"
     }
+
+
+def test_the_memoised_shapes_graph_forgets_on_every_change() -> None:
+    graph = MemoGraph()
+    a, p = URIRef("urn:ex:a"), URIRef("urn:ex:p")
+    graph.add((a, p, Literal(1)))
+    assert len(list(graph.objects(a, p))) == 1
+    graph.add((a, p, Literal(2)))
+    assert sorted(graph.objects(a, p)) == [Literal(1), Literal(2)]
+    graph.remove((a, p, Literal(1)))
+    assert list(graph.objects(a, p)) == [Literal(2)]
