@@ -336,3 +336,39 @@ def test_feed_pages_answer_304_when_unchanged(service: Service) -> None:
     response = requests.get(item["id"])
     assert "immutable" in response.headers["Cache-Control"]
     assert requests.get(service.server.url + "/changes/pages/999").status_code == 404
+
+
+def test_a_resubmission_shows_what_was_fixed_and_what_is_new(service: Service) -> None:
+    no_english = SUBMISSION.replace(b'schema:name "Test Person"@en', b'schema:name "Test Person"')
+    first = submit(service, no_english.replace(b"test-person", b"test-person-6"))
+    assert first["status"] == "nonconforming"
+    problem = next(r for r in first["report"]["results"] if r["severity"] == "Violation")
+    fixed_body = SUBMISSION.replace(b"test-person", b"test-person-6")
+    response = requests.post(
+        service.server.url + "/submissions",
+        params={"replaces": first["id"]},
+        data=fixed_body,
+        headers={"Content-Type": "application/trig", "Authorization": f"Bearer {service.partner}"},
+    )
+    second = response.json()
+    assert response.status_code == 201 and second["status"] == "pending"
+    assert second["replaces"] == first["url"]
+    assert problem in second["compared"]["fixed"]
+    assert second["compared"]["new"] == [] and second["compared"]["remaining"] == 0
+    assert any(e["action"] == "replaces" and e["note"] == first["id"] for e in second["history"])
+
+
+def test_only_ones_own_submission_can_be_replaced(service: Service) -> None:
+    mine = submit(service, SUBMISSION.replace(b"test-person", b"test-person-7"))
+    before = service.get("/submissions", service.reviewer).json()["submissions"]
+    response = requests.post(
+        service.server.url + "/submissions",
+        params={"replaces": mine["id"]},
+        data=SUBMISSION,
+        headers={
+            "Content-Type": "application/trig",
+            "Authorization": f"Bearer {service.other_partner}",
+        },
+    )
+    assert response.status_code == 404
+    assert service.get("/submissions", service.reviewer).json()["submissions"] == before

@@ -22,6 +22,7 @@ from ..sparql.endpoint import backend
 from ..validation import MEDIA_TYPES
 from . import publishing, staging, tokens
 from .ledger import Ledger, Token
+from .resubmission import compare
 
 bp = Blueprint("submissions", __name__)
 STATUSES = (
@@ -57,7 +58,11 @@ def submit() -> Response:
     raw = request.get_data()
     if not raw.strip():
         raise Problem(400, "the submission is empty")
-    sid = staging.receive(ledger(), raw, media_type, request.args.get("filename"), who)
+    replaces = request.args.get("replaces")
+    if replaces is not None:
+        _visible(replaces, who)  # one's own earlier submission, or 404 and nothing stored
+    filename = request.args.get("filename")
+    sid = staging.receive(ledger(), raw, media_type, filename, who, replaces)
     try:
         content_dir = settings().content_dir
         staging.check(ledger(), sid, lambda quads: backend().validate(quads, content_dir))
@@ -170,7 +175,7 @@ def _record(sid: str) -> dict[str, Any]:
     events = ledger().rows(
         "SELECT at, actor, action, note FROM events WHERE submission = ? ORDER BY seq", sid
     )
-    return {
+    body = {
         **_summary(row),
         "report": json.loads(row["report"]) if row["report"] else None,
         "history": [dict(e) for e in events],
@@ -179,3 +184,9 @@ def _record(sid: str) -> dict[str, Any]:
             "report": url_for(".report", sid=sid, _external=True),
         },
     }
+    replaced = next((e["note"] for e in events if e["action"] == "replaces"), None)
+    if replaced is not None:
+        previous = _row(replaced)["report"]
+        body["replaces"] = url_for(".record", sid=replaced, _external=True)
+        body["compared"] = compare(json.loads(previous) if previous else None, body["report"])
+    return body

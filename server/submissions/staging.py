@@ -29,7 +29,12 @@ def new_id() -> str:
 
 
 def receive(
-    ledger: Ledger, raw: bytes, media_type: str, filename: str | None, submitter: Token
+    ledger: Ledger,
+    raw: bytes,
+    media_type: str,
+    filename: str | None,
+    submitter: Token,
+    replaces: str | None = None,
 ) -> str:
     """Store the submission durably before anything else looks at it; return its id."""
     sid = new_id()
@@ -41,6 +46,8 @@ def receive(
             (sid, submitter.name, at, media_type, filename, raw),
         )
         log(db, sid, submitter.name, "received", f"{len(raw)} bytes of {media_type}", at)
+        if replaces is not None:
+            log(db, sid, submitter.name, "replaces", replaces, at)
     return sid
 
 
