@@ -362,3 +362,19 @@ def test_abandoned_query_frees_its_worker(strict_server: Server) -> None:
     response = post_direct(strict_server, ASK)
     assert response.status_code == 200
     assert time.monotonic() - started < 5
+
+
+def test_a_result_in_hand_has_a_length_and_the_connection_stays_open(server: Server) -> None:
+    json_results = {"Accept": "application/sparql-results+json"}
+    with requests.Session() as session:
+        for _ in range(2):
+            response = session.get(server.sparql, params={"query": ASK}, headers=json_results)
+            assert response.headers["Content-Length"] == str(len(response.content))
+            assert response.headers.get("Connection", "").lower() != "close"
+
+
+def test_a_long_result_streams(server: Server) -> None:
+    query = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 20000"  # megabytes of rows
+    response = requests.get(server.sparql, params={"query": query}, stream=True)
+    assert "Content-Length" not in response.headers
+    assert len(response.content) > 1 << 20

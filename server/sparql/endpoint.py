@@ -44,9 +44,10 @@ def respond(
     tabular = negotiate(request.accept_mimetypes, list(TABULAR), format_param)
     graph = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
     result = run(query, tabular, graph, dataset, bindings)
-    response = Response(
-        stream_with_context(result.chunks), content_type=content_type(result.media_type)
-    )
+    # A result held back whole gets a Content-Length, so the connection can serve the next
+    # request; a longer one streams (chunked, and waitress then closes the connection).
+    body = result.read() if result.length is not None else stream_with_context(result.chunks)
+    response = Response(body, content_type=content_type(result.media_type))
     response.vary.add("Accept")
     return response
 

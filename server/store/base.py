@@ -57,6 +57,7 @@ class QueryResult:
 
     media_type: str
     chunks: Iterator[bytes]
+    length: int | None = None  # the byte count, when the whole result is already in hand
 
     def read(self) -> bytes:
         return b"".join(self.chunks)

@@ -167,7 +167,7 @@ class WorkerPool:
             raise
         if done:
             self._idle.put(worker)
-            return QueryResult(media_type, iter(head))
+            return QueryResult(media_type, iter(head), sum(map(len, head)))
         return QueryResult(media_type, self._stream(worker, head, deadline))
 
     def _acquire(self, deadline: float) -> Worker:
