@@ -3,6 +3,8 @@ replaced, the answer is 503, and a submission is kept, marked as not validated."
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +12,7 @@ import requests
 
 from bench.generate import submission
 from tests.conftest import Server, start_server, stop_server
-from tests.submitting import issue_tokens
+from tests.submitting import SUBMISSION, issue_tokens
 
 LIMIT = "0.2"  # a cold worker loads pySHACL and the shapes first: 1,000 triples take seconds
 TRIG = {"Content-Type": "application/trig"}
@@ -60,3 +62,37 @@ def test_a_submission_past_the_limit_is_kept_unvalidated(
     assert raw.content == big
     accept = requests.post(f"{server.url}/submissions/{record['id']}/accept", headers=auth)
     assert accept.status_code == 409
+
+
+@pytest.fixture(scope="module")
+def busy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str, str]]:
+    """An accept waits at most the query limit (1 s) + 1 s for a busy worker to be free."""
+    data_dir = tmp_path_factory.mktemp("busy") / "data"
+    partner, _, reviewer = issue_tokens(data_dir)
+    server = start_server(data_dir, query_timeout="1", workers="2")
+    yield server, partner, reviewer
+    stop_server(server)
+
+
+def test_a_validation_an_accept_interrupts_answers_503(busy: tuple[Server, str, str]) -> None:
+    server, partner, reviewer = busy
+    headers = {**TRIG, "Authorization": f"Bearer {partner}"}
+    pending = requests.post(server.url + "/submissions", data=SUBMISSION, headers=headers).json()
+    assert pending["status"] == "pending"
+    text, _ = submission(1, 20_000)  # 10 s or more of validation, far past the accept's wait
+    answers: list[requests.Response] = []
+    validating = threading.Thread(
+        target=lambda: answers.append(
+            requests.post(server.url + "/validate", data=text.encode(), headers=TRIG)
+        )
+    )
+    validating.start()
+    time.sleep(0.5)
+    auth = {"Authorization": f"Bearer {reviewer}"}
+    accepted = requests.post(f"{server.url}/submissions/{pending['id']}/accept", headers=auth)
+    validating.join()
+    assert accepted.status_code == 200
+    [answer] = answers
+    assert answer.status_code == 503, answer.text
+    assert "stopped so that a change could be written" in answer.text
+    assert answer.headers["Retry-After"] == "5"

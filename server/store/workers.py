@@ -238,6 +238,14 @@ class WorkerPool:
         try:
             message: tuple[Any, ...] = worker.conn.recv()
         except EOFError:
+            with self._lock:
+                stopped = worker not in self._all  # a writer's pause outlasted it
+            if stopped:
+                raise Problem(
+                    503,
+                    f"the {deadline.task} was stopped so that a change could be written; try again",
+                    {"Retry-After": "5"},
+                ) from None
             raise Problem(500, f"the worker died while running the {deadline.task}") from None
         return message
 
