@@ -20,7 +20,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import requests
-from pyoxigraph import Literal, NamedNode, QueryResultsFormat, Store, Variable
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    QuerySolutions,
+    Store,
+    Triple,
+    Variable,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 QUERY = (REPO / "queries" / "prisoners-by-article.rq").read_text("utf-8")
@@ -39,10 +48,14 @@ def timed(work: Callable[[], int], runs: int) -> tuple[float, float, int]:
 
 
 def in_process(store: Store, article: str) -> int:
-    bindings = {Variable("article"): NamedNode(ARTICLE + article), Variable("lang"): Literal("en")}
+    bindings: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+        Variable("article"): NamedNode(ARTICLE + article),
+        Variable("lang"): Literal("en"),
+    }
     results = store.query(QUERY, use_default_graph_as_union=True, substitutions=bindings)
+    assert isinstance(results, QuerySolutions)
     out = io.BytesIO()
-    results.serialize(out, format=QueryResultsFormat.JSON)  # type: ignore[union-attr]
+    results.serialize(out, format=QueryResultsFormat.JSON)
     return len(out.getvalue())
 
 
