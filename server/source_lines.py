@@ -22,6 +22,9 @@ from .jsonld_keys import dropped_keys
 from .validation import BASE_IRI, Report, Result
 
 Key = tuple[str, ...]
+# rdflib reads TriG at about 0.8 MB a second here, outside the validation's time limit: larger
+# files get their report without lines rather than hold a web server thread for long.
+MAX_LOCATED_BYTES = 2_000_000
 LINE_FORMATS = {
     "application/n-triples": RdfFormat.N_TRIPLES,
     "application/n-quads": RdfFormat.N_QUADS,
@@ -33,7 +36,8 @@ def locate(report: Report, data: bytes, media_type: str) -> Report:
     lines, and the keys a JSON-LD document's @context drops."""
     if media_type == "application/ld+json":
         return replace(report, dropped_keys=dropped_keys(data))
-    lines = _lines(data, media_type) if report.results else {}
+    located = report.results and len(data) <= MAX_LOCATED_BYTES
+    lines = _lines(data, media_type) if located else {}
     if not lines:
         return report
     results = [replace(r, line=_line(lines, r)) for r in report.results]
