@@ -10,6 +10,7 @@ submission), only the new graphs are read.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ def _query(graphs: Iterable[str] | None) -> str:
     return "SELECT DISTINCT ?s ?p ?o ?k WHERE {\n  " + "\n  UNION ".join(names + kinds) + "\n}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Named:
     """A named thing: its kind and its names, each (predicate, text, language)."""
 
@@ -141,7 +142,7 @@ def _merge(old: Named, new: Named) -> Named:
 def read_names(backend: Backend, graphs: Iterable[str] | None = None) -> dict[str, Named]:
     """One query: every named thing's names (only those stated in `graphs` when given)."""
     request = QueryRequest(_query(graphs), "text/tab-separated-values", None)
-    solutions = parse_query_results(backend.execute(request).read(), QueryResultsFormat.TSV)
+    solutions = parse_query_results(backend.execute(request).stream(), QueryResultsFormat.TSV)
     assert isinstance(solutions, QuerySolutions)
     names: dict[str, list[tuple[str, str, str]]] = {}
     kinds: dict[str, str] = {}
@@ -154,7 +155,8 @@ def read_names(backend: Backend, graphs: Iterable[str] | None = None) -> dict[st
             old = kinds.get(subject.value)
             kinds[subject.value] = new if old is None or KIND_RANK[new] < KIND_RANK[old] else old
         elif isinstance(obj, Literal):
-            entry = (row["p"].value, obj.value, obj.language or "")
+            # A handful of predicates and languages, a million names: share those strings.
+            entry = (sys.intern(row["p"].value), obj.value, sys.intern(obj.language or ""))
             names.setdefault(subject.value, []).append(entry)
     # Keep named things and the ontology's terms (whose labels name classes and properties).
     return {

@@ -66,7 +66,7 @@ def skeleton(word: str) -> str:
     return re.sub(r"[aeiou]", "", word)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     iri: str
     kind: str | None
