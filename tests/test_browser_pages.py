@@ -134,4 +134,5 @@ def test_validate_page_names_lines_and_dropped_json_ld_keys(
     page.set_input_files("#file", str(typo))
     page.get_by_role("button", name="Validate").click()
     expect(page.locator("ul.dropped li")).to_have_text(["/nmae"])
+    expect(page.locator(".verdict .shapes")).to_contain_text("+sha256:")
     screenshot(page, "validate-dropped-keys")
