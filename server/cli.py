@@ -145,9 +145,7 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
     """
     from pyoxigraph import Store
 
-    from .source_lines import locate
-    from .validation import media_type_for, parse_rdf, render_text, store_facts
-    from .validation import validate as run_validation
+    from .validation import media_type_for, render_text, store_facts, validate_file
 
     path = settings.store_path
     context = store_facts(Store.read_only(str(path))) if path.exists() else None
@@ -155,8 +153,7 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
     try:
         for name in files:
             data, media_type = Path(name).read_bytes(), media_type_for(name)
-            quads = parse_rdf(data, media_type, name)
-            report = locate(run_validation(quads, settings.content_dir, context), data, media_type)
+            report = validate_file(data, media_type, settings.content_dir, context, name)
             failed = failed or not report.conforms
             if report_format == "json":
                 click.echo(json.dumps({"file": name, **report.summary()}, ensure_ascii=False))
@@ -197,7 +194,8 @@ def _recover(settings: Settings, backend: Backend) -> None:
     from .submissions.staging import check_received
 
     ledger = Ledger(settings.ledger_path)
-    checked = check_received(ledger, lambda quads: backend.validate(quads, settings.content_dir))
+    content_dir = settings.content_dir
+    checked = check_received(ledger, lambda data, kind: backend.validate(data, kind, content_dir))
     published = recover(ledger, backend, settings.content_dir)
     if checked or published:
         click.echo(f"recovered: {checked} checked, {len(published)} published", err=True)

@@ -7,6 +7,9 @@ ONTOLOGY = BASE + "ontology#"
 LAW_ARTICLE = BASE + "law/ru/criminal-code/article/"
 SOURCE = BASE + "source/"
 
+# What relative IRIs in a submitted file resolve against (never published: they stay relative).
+SUBMISSION_BASE = "urn:ppkg:submission:"
+
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_SHAPES = BASE + "graph/shapes"
 GRAPH_INFERRED = BASE + "graph/inferred"

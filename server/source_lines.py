@@ -11,7 +11,7 @@ JSON-LD has no lines; its report lists the keys the @context drops instead (`jso
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import RdfFormat, parse
 from rdflib import Dataset
@@ -19,12 +19,12 @@ from rdflib.plugins.parsers.notation3 import RDFSink, SinkParser
 from rdflib.plugins.parsers.trig import TrigSinkParser
 
 from .jsonld_keys import dropped_keys
-from .validation import BASE_IRI, Report, Result
+from .namespaces import SUBMISSION_BASE
+
+if TYPE_CHECKING:
+    from .validation import Report, Result
 
 Key = tuple[str, ...]
-# rdflib reads TriG at about 0.8 MB a second here, outside the validation's time limit: larger
-# files get their report without lines rather than hold a web server thread for long.
-MAX_LOCATED_BYTES = 2_000_000
 LINE_FORMATS = {
     "application/n-triples": RdfFormat.N_TRIPLES,
     "application/n-quads": RdfFormat.N_QUADS,
@@ -36,8 +36,7 @@ def locate(report: Report, data: bytes, media_type: str) -> Report:
     lines, and the keys a JSON-LD document's @context drops."""
     if media_type == "application/ld+json":
         return replace(report, dropped_keys=dropped_keys(data))
-    located = report.results and len(data) <= MAX_LOCATED_BYTES
-    lines = _lines(data, media_type) if located else {}
+    lines = _lines(data, media_type) if report.results else {}
     if not lines:
         return report
     results = [replace(r, line=_line(lines, r)) for r in report.results]
@@ -66,7 +65,7 @@ def _statement_lines(data: bytes, rdf_format: RdfFormat) -> dict[Key, int]:
     lines: dict[Key, int] = {}
     for number, text in enumerate(data.splitlines(), start=1):
         if text.strip() and not text.lstrip().startswith(b"#"):
-            for quad in parse(text, rdf_format, base_iri=BASE_IRI):
+            for quad in parse(text, rdf_format, base_iri=SUBMISSION_BASE):
                 _record(
                     lines, str(quad.subject.value), quad.predicate.value, quad.object.value, number
                 )
@@ -94,7 +93,7 @@ class _LineSink(RDFSink):
 
 def _parsed_lines(data: bytes, parser_class: type[SinkParser]) -> dict[Key, int]:
     sink = _LineSink(Dataset())
-    sink.parser = parser = parser_class(sink, baseURI=BASE_IRI, turtle=True)
+    sink.parser = parser = parser_class(sink, baseURI=SUBMISSION_BASE, turtle=True)
     try:
         parser.loadBuf(data)
     except Exception:  # rdflib is stricter than Oxigraph in places: then no lines, same report

@@ -8,11 +8,10 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from .config import Settings
 from .problem import Problem
-from .source_lines import locate
 from .sparql.description import RDFLIB_FORMATS
 from .sparql.endpoint import backend
 from .sparql.formats import content_type, negotiate
-from .validation import MEDIA_TYPES, Report, media_type_for, parse_rdf
+from .validation import MEDIA_TYPES, Report, media_type_for
 
 bp = Blueprint("validate", __name__)
 REPORT_TYPES = ["application/json", "text/turtle", "application/ld+json", "text/html"]
@@ -36,9 +35,7 @@ def validate_submission() -> Response:
     if media_type is None:
         raise Problem(406, f"the report is served as: {', '.join(REPORT_TYPES)}")
     data, rdf_type, name = _submitted()
-    quads = parse_rdf(data, rdf_type, name)
-    report = backend().validate(quads, settings().content_dir)
-    report = locate(report, data, rdf_type)
+    report = backend().validate(data, rdf_type, settings().content_dir, name)
     response = _render(report, media_type, name)
     response.vary.add("Accept")
     return response

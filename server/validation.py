@@ -8,13 +8,11 @@ submission's own nodes, so problems already in the store are not blamed on it.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import ClassVar
 
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, parse
@@ -22,8 +20,10 @@ from pyshacl import validate as shacl_validate
 from rdflib import OWL, RDF, SH, BNode, Graph, Literal, Node, URIRef
 
 from . import shacl_sparql
+from .namespaces import SUBMISSION_BASE
 from .problem import Problem
 from .pyshacl_speedups import FastDataGraph
+from .source_lines import locate
 
 MEDIA_TYPES: dict[str, RdfFormat] = {
     "text/turtle": RdfFormat.TURTLE,
@@ -44,7 +44,6 @@ SUFFIXES: dict[str, str] = {
     ".xml": "application/rdf+xml",
     ".owl": "application/rdf+xml",
 }
-BASE_IRI = "urn:ppkg:submission:"  # what relative IRIs in a submission resolve against
 DESCRIBES = NamedNode("https://w3id.org/ppkg/shapes#describes")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 SCHEMA_NAME = NamedNode("https://schema.org/name")
@@ -77,18 +76,6 @@ class Report:
     shapes: str = ""  # the version of the shapes: a stored report says what it was checked against
     dropped_keys: list[str] = field(default_factory=list)  # JSON Pointers: JSON-LD left them out
 
-    MEDIA_TYPE: ClassVar[str] = "application/x-ppkg-report"  # between a worker and the server
-
-    def to_bytes(self) -> bytes:
-        graph = self.graph.serialize(format="turtle", encoding="utf-8")
-        return pickle.dumps((self.conforms, self.results, graph, self.shapes))
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> Report:
-        """Only from our own worker processes: pickle trusts its input."""
-        conforms, results, graph, shapes = pickle.loads(data)
-        return cls(conforms, results, Graph().parse(data=graph, format="turtle"), shapes)
-
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(SEVERITY_NAMES.values(), 0)
         for result in self.results:
@@ -118,7 +105,7 @@ def parse_rdf(data: bytes, media_type: str, name: str = "the submission") -> lis
     if rdf_format is None:
         raise Problem(415, f"unsupported RDF type {media_type}; use {', '.join(MEDIA_TYPES)}")
     try:
-        return list(parse(data, rdf_format, base_iri=BASE_IRI))
+        return list(parse(data, rdf_format, base_iri=SUBMISSION_BASE))
     except SyntaxError as exc:
         raise Problem(400, f"{name} is not valid {media_type}: {exc}") from exc
 
@@ -167,7 +154,20 @@ def ontology_triples(content_dir: Path) -> list[Triple]:
 
 
 Context = Callable[[Iterable[NamedNode]], list[Triple]]
-Validator = Callable[[list[Quad]], "Report"]  # validate with the store's facts, as a backend does
+# A file's bytes and media type to its report, with the store's facts (as a backend validates).
+Validator = Callable[[bytes, str], "Report"]
+
+
+def validate_file(
+    data: bytes,
+    media_type: str,
+    content_dir: Path,
+    context: Context | None = None,
+    name: str = "the submission",
+) -> Report:
+    """Parse `data` (Problem 400 if malformed), validate it, and point the results into it."""
+    report = validate(parse_rdf(data, media_type, name), content_dir, context)
+    return locate(report, data, media_type)
 
 
 def validate(quads: list[Quad], content_dir: Path, context: Context | None = None) -> Report:

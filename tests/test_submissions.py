@@ -197,9 +197,12 @@ def test_a_partner_sees_only_their_own(service: Service) -> None:
     assert service.get(f"/submissions/{sid}", service.other_partner).status_code == 404
     listed = service.get("/submissions", service.other_partner).json()["submissions"]
     assert sid not in {s["id"] for s in listed}
-    assert sid in {
-        s["id"] for s in service.get("/submissions", service.partner).json()["submissions"]
-    }
+    mine = service.get("/submissions", service.partner).json()["submissions"]
+    [entry] = [s for s in mine if s["id"] == sid]
+    # The listing summarises each submission as its own record does, size included.
+    record = service.get(f"/submissions/{sid}", service.partner).json()
+    assert entry["bytes"] == len(SUBMISSION) == record["bytes"]
+    assert entry == {k: record[k] for k in entry}
 
 
 # --- review -----------------------------------------------------------------------------------

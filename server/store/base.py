@@ -45,11 +45,13 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class ValidationRequest:
-    """Quads (as N-Quads) to validate against the shapes of `content_dir`, with the store's facts
-    about the IRIs they cite."""
+    """A file to validate against the shapes of `content_dir`, with the store's facts about the
+    IRIs it cites; `name` is what error messages call it."""
 
-    nquads: bytes
+    data: bytes
+    media_type: str
     content_dir: str
+    name: str
 
 
 @dataclass
@@ -127,7 +129,9 @@ class Backend(Protocol):
         """Run `request`; `cancelled()` turning true (the client left) stops the work."""
         ...
 
-    def validate(self, quads: list[Quad], content_dir: Path) -> Report:
-        """Validate `quads` with the facts the store holds about what they cite, within the
-        validation time limit (Problem 503 past it)."""
+    def validate(
+        self, data: bytes, media_type: str, content_dir: Path, name: str = "the submission"
+    ) -> Report:
+        """Parse and validate a file with the facts the store holds about what it cites, within
+        the validation time limit (Problem 400 if malformed, 503 past the limit)."""
         ...

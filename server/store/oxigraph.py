@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
-from pyoxigraph import serialize as serialize_rdf
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from tqdm import tqdm
 
 from ..namespaces import ONTOLOGY
@@ -74,14 +74,15 @@ class OxigraphBackend:
     ) -> QueryResult:
         return self._pool.execute(request, cancelled)
 
-    def validate(self, quads: list[Quad], content_dir: Path) -> Report:
-        """In a worker, so that the time limit can stop it; the worker reads the cited facts."""
-        from ..validation import Report  # pySHACL only where validation happens
-
-        nquads = serialize_rdf(quads, format=RdfFormat.N_QUADS) or b""
-        request = ValidationRequest(nquads, str(content_dir))
+    def validate(
+        self, data: bytes, media_type: str, content_dir: Path, name: str = "the submission"
+    ) -> Report:
+        """In a worker, so that the time limit can stop parsing, validating and locating alike;
+        the worker reads the cited facts itself."""
+        request = ValidationRequest(data, media_type, str(content_dir), name)
         result = self._pool.execute(request, timeout=self._validation_timeout)
-        return Report.from_bytes(result.read())
+        report: Report = pickle.loads(result.read())  # from our own worker
+        return report
 
     def write(self, change: Callable[[Store], R]) -> R:
         with self._pool.paused():
@@ -205,19 +206,24 @@ def _answer(store: Store, request: QueryRequest | ValidationRequest, conn: Conne
 
 
 def _validate(store: Store, request: ValidationRequest, conn: Connection) -> None:
-    from ..validation import Report, store_facts, validate  # loaded on a worker's first one
+    from ..validation import store_facts, validate_file  # pySHACL: on a worker's first one
 
-    quads = list(parse(request.nquads, RdfFormat.N_QUADS))
     try:
-        report = validate(quads, Path(request.content_dir), store_facts(store))
+        report = validate_file(
+            request.data,
+            request.media_type,
+            Path(request.content_dir),
+            store_facts(store),
+            request.name,
+        )
     except Problem as exc:
         conn.send(("error", exc.status, exc.message))
         return
     except (OSError, ValueError, SyntaxError) as exc:  # the shapes themselves are broken
         conn.send(("error", 500, f"validation failed: {exc}"))
         return
-    conn.send(("start", Report.MEDIA_TYPE))
-    conn.send(("chunk", report.to_bytes()))
+    conn.send(("start", "application/x-python-pickle"))
+    conn.send(("chunk", pickle.dumps(report)))
     conn.send(("end",))
 
 

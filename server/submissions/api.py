@@ -25,6 +25,7 @@ from .ledger import Ledger, Token
 from .resubmission import compare
 
 bp = Blueprint("submissions", __name__)
+SUMMARY = "id, status, submitter, received, media_type, filename, decided_by, decided, reason"
 STATUSES = (
     "received",
     "malformed",
@@ -65,7 +66,7 @@ def submit() -> Response:
     sid = staging.receive(ledger(), raw, media_type, filename, who, replaces)
     try:
         content_dir = settings().content_dir
-        staging.check(ledger(), sid, lambda quads: backend().validate(quads, content_dir))
+        staging.check(ledger(), sid, lambda data, kind: backend().validate(data, kind, content_dir))
     except Problem as exc:
         link = url_for(".record", sid=sid, _external=True)
         raise Problem(exc.status, f"{exc.message} (kept as {link})") from exc
@@ -81,13 +82,14 @@ def listing() -> Response:
     status = request.args.get("status")
     if status is not None and status not in STATUSES:
         raise Problem(400, f"status is one of {', '.join(STATUSES)}")
-    sql = "SELECT id FROM submissions WHERE (? IS NULL OR status = ?)"
+    # One query, without the raw bytes (up to the upload limit each): a summary needs their size.
+    sql = f"SELECT {SUMMARY}, length(raw) AS bytes FROM submissions WHERE (? IS NULL OR status = ?)"
     args: list[Any] = [status, status]
     if who.role != "reviewer":
         sql += " AND submitter = ?"
         args.append(who.name)
     rows = ledger().rows(sql + " ORDER BY received, id", *args)
-    return jsonify({"submissions": [_summary(_row(r["id"])) for r in rows]})
+    return jsonify({"submissions": [_summary(r) for r in rows]})
 
 
 @bp.get("/submissions/<sid>")
@@ -139,7 +141,7 @@ def _reason() -> str | None:
 
 
 def _row(sid: str) -> sqlite3.Row:
-    row = ledger().row("SELECT * FROM submissions WHERE id = ?", sid)
+    row = ledger().row("SELECT *, length(raw) AS bytes FROM submissions WHERE id = ?", sid)
     if row is None:
         raise Problem(404, f"no submission {sid}")
     return row
@@ -163,7 +165,7 @@ def _summary(row: sqlite3.Row) -> dict[str, Any]:
         "received": row["received"],
         "media_type": row["media_type"],
         "filename": row["filename"],
-        "bytes": len(row["raw"]),
+        "bytes": row["bytes"],
         "decided_by": row["decided_by"],
         "decided": row["decided"],
         "reason": row["reason"],

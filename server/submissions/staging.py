@@ -15,7 +15,6 @@ from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse, serialize
 
 from ..namespaces import BASE
 from ..problem import Problem
-from ..source_lines import locate
 from ..validation import Validator, parse_rdf
 from .ledger import Ledger, Token, now
 
@@ -65,7 +64,7 @@ def check(ledger: Ledger, sid: str, validator: Validator) -> str:
         _finish(ledger, sid, "malformed", json.dumps({"error": exc.message}), None, None)
         raise
     try:
-        report = locate(validator(quads), row["raw"], row["media_type"])
+        report = validator(row["raw"], row["media_type"])
     except Problem as exc:
         _finish(ledger, sid, "unvalidated", json.dumps({"error": exc.message}), None, None)
         raise
