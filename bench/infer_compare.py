@@ -26,26 +26,38 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from server.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY
-from server.reasoning import infer
+from server.core.vocabulary import GRAPH_INFERRED, GRAPH_ONTOLOGY
+from server.graph.reasoning import infer
 
 REPO = Path(__file__).resolve().parent.parent
 Infer = Callable[[Store], int]
 
 
 def baseline(revision: str) -> Infer:
-    """`infer` from server/reasoning.py as committed at `revision`."""
+    """`infer` from the reasoning module as committed at `revision` (it moved in the layering)."""
+    path = _reasoning_path(revision)
     source = subprocess.run(
-        ["git", "-C", str(REPO), "show", f"{revision}:server/reasoning.py"],
+        ["git", "-C", str(REPO), "show", f"{revision}:{path}"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
     module = types.ModuleType("baseline_reasoning")
     sys.modules[module.__name__] = module  # dataclasses look their module up
-    code = source.replace("from .namespaces", "from server.namespaces")
-    exec(compile(code, f"{revision}:server/reasoning.py", "exec"), module.__dict__)
+    code = source.replace("from .namespaces", "from server.core.vocabulary")
+    code = code.replace("from ..core.vocabulary", "from server.core.vocabulary")
+    exec(compile(code, f"{revision}:{path}", "exec"), module.__dict__)
     return module.infer  # type: ignore[no-any-return]
+
+
+def _reasoning_path(revision: str) -> str:
+    for path in ("server/graph/reasoning.py", "server/reasoning.py"):
+        found = subprocess.run(
+            ["git", "-C", str(REPO), "cat-file", "-e", f"{revision}:{path}"], capture_output=True
+        )
+        if found.returncode == 0:
+            return path
+    raise SystemExit(f"no reasoning module at {revision}")
 
 
 def build(work: Path, prosecutions: int, generator: str) -> Path:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from server.namespaces import GRAPH_ONTOLOGY
-from server.reasoning import infer
+from server.core.vocabulary import GRAPH_ONTOLOGY
+from server.graph.reasoning import infer
 
 from .generate import write
 

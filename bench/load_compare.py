@@ -27,10 +27,9 @@ from unittest.mock import patch
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from server.content import content_files
-from server.reasoning import infer
+from server.core.content import ContentFile, content_files
+from server.graph.reasoning import infer
 from server.store import oxigraph
-from server.store.base import ContentFile
 
 from .generate import generate
 

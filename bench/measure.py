@@ -13,9 +13,9 @@ from typing import Any
 import requests
 from pyoxigraph import NamedNode, QueryResultsFormat, QuerySolutions, RdfFormat, Store, Variable
 
-from server.content import content_files
-from server.named_queries import load_queries
-from server.namespaces import BASE, GRAPH_INFERRED
+from server.core.content import content_files
+from server.core.named_queries import load_queries
+from server.core.vocabulary import BASE, GRAPH_INFERRED
 
 from . import virtuoso
 from .generate import Manifest, submission

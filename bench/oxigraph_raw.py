@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Store
 
-from server.content import content_files
+from server.core.content import content_files
 from server.store.oxigraph import FORMATS
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from server.named_queries import load_queries
+from server.core.named_queries import load_queries
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 Row = tuple[tuple[str, str], ...]

@@ -11,12 +11,12 @@ from typing import Any
 
 import click
 
-from .config import Settings
-from .content import content_files
-from .export import describe, dumps_dir, ensure_dumps, refresh_dumps
-from .named_queries import load_queries
-from .problem import Problem
-from .sparql.formats import SHORT_NAMES, TABULAR
+from .core.config import Settings
+from .core.content import content_files
+from .core.media_types import SHORT_NAMES, TABULAR
+from .core.named_queries import load_queries
+from .core.problem import Problem
+from .graph.dumps import describe, dumps_dir, ensure_dumps, refresh_dumps
 from .store import open_backend
 from .store.base import Backend, QueryRequest
 
@@ -56,7 +56,7 @@ def serve(settings: Settings, /, **flags: Any) -> None:
     """Serve the SPARQL endpoint; loads the content first if the store is empty."""
     from waitress import serve as waitress_serve
 
-    from .app import create_app
+    from .web.app import create_app
 
     settings = Settings.from_env(**{**settings.__dict__, **flags})
     backend = open_backend(settings)
@@ -145,7 +145,7 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
     """
     from pyoxigraph import Store
 
-    from .validation import media_type_for, render_text, store_facts, validate_file
+    from .validation.validate import media_type_for, render_text, store_facts, validate_file
 
     path = settings.store_path
     context = store_facts(Store.read_only(str(path))) if path.exists() else None
@@ -168,7 +168,7 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
 
 def _load(backend: Backend, settings: Settings) -> None:
     """Rebuild the store from the content folders and every accepted submission."""
-    from .submissions.ledger import Ledger
+    from .store.ledger import Ledger
     from .submissions.publishing import accepted_quads
 
     files = content_files(settings.content_dir)
@@ -189,7 +189,7 @@ def _load(backend: Backend, settings: Settings) -> None:
 
 def _recover(settings: Settings, backend: Backend) -> None:
     """Finish what a crash interrupted: unchecked submissions, unpublished acceptances."""
-    from .submissions.ledger import Ledger
+    from .store.ledger import Ledger
     from .submissions.publishing import recover
     from .submissions.staging import check_received
 
@@ -213,8 +213,8 @@ def token() -> None:
 @click.pass_obj
 def token_issue(settings: Settings, name: str, role: str, label: str) -> None:
     """Issue a token for NAME and print it: it is shown once and stored only hashed."""
+    from .store.ledger import Ledger
     from .submissions import tokens
-    from .submissions.ledger import Ledger
 
     try:
         click.echo(tokens.issue(Ledger(settings.ledger_path), name, role, label))
@@ -226,8 +226,8 @@ def token_issue(settings: Settings, name: str, role: str, label: str) -> None:
 @click.pass_obj
 def token_list(settings: Settings) -> None:
     """List the tokens' holders (never the tokens)."""
+    from .store.ledger import Ledger
     from .submissions import tokens
-    from .submissions.ledger import Ledger
 
     for row in tokens.listing(Ledger(settings.ledger_path)):
         state = f"revoked {row['revoked']}" if row["revoked"] else "active"
@@ -239,8 +239,8 @@ def token_list(settings: Settings) -> None:
 @click.pass_obj
 def token_revoke(settings: Settings, name: str) -> None:
     """Revoke NAME's token at once."""
+    from .store.ledger import Ledger
     from .submissions import tokens
-    from .submissions.ledger import Ledger
 
     if not tokens.revoke(Ledger(settings.ledger_path), name):
         raise click.ClickException(f"no active token named {name!r}")

@@ -15,7 +15,7 @@ from pyoxigraph import RdfFormat, parse
 from bench.generate import generate
 from bench.run import run
 from bench.world import ARTICLE_BASE, ARTICLES
-from server.validation import validate
+from server.validation.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 PROSECUTIONS = 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from server.namespaces import BASE
+from server.core.vocabulary import BASE
 
 from .browser import screenshot
 from .conftest import Server

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
-from server.namespaces import BASE, GRAPH_INFERRED
+from server.core.vocabulary import BASE, GRAPH_INFERRED
 
 from .conftest import REPO, Server, start_server, stop_server
 

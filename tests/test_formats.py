@@ -5,7 +5,8 @@ from __future__ import annotations
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from server.sparql.formats import GRAPH, TABULAR, negotiate
+from server.core.media_types import GRAPH, TABULAR
+from server.web.negotiation import negotiate
 
 
 def choose(accept: str, fmt: str | None = None, offers: list[str] | None = None) -> str | None:

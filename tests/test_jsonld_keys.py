@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pyoxigraph import RdfFormat, parse
 
-from server.jsonld_keys import dropped_keys
+from server.validation.jsonld_keys import dropped_keys
 
 S = "https://schema.org/"
 CASES: list[tuple[dict[str, Any] | list[Any], list[str]]] = [

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, Store, parse
 
-from server.config import Settings
+from server.core.config import Settings
 
 from .conftest import REPO
 

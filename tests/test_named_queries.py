@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from server.named_queries import load_queries
+from server.core.named_queries import load_queries
 
 from .conftest import REPO, Server, start_server, stop_server
 

@@ -11,7 +11,7 @@ import rdflib
 import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from server.namespaces import BASE
+from server.core.vocabulary import BASE
 
 from .conftest import REPO, Server
 from .html_parse import Page

@@ -12,8 +12,8 @@ from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
 from rdflib import OWL, RDF, RDFS, Graph, Literal
 from rdflib.term import Node
 
-from server.namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY
-from server.reasoning import infer
+from server.core.vocabulary import GRAPH_INFERRED, GRAPH_ONTOLOGY
+from server.graph.reasoning import infer
 
 from .conftest import REPO
 

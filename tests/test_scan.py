@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.sparql.scan import scan
+from server.core.scan import scan
 
 
 def test_service_found_in_any_case_and_not_in_strings_or_iris() -> None:

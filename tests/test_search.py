@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from server.namespaces import BASE
+from server.core.vocabulary import BASE
 
 from .conftest import Server, start_server, stop_server
 from .submitting import SUBMISSION, ppkg

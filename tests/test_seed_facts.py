@@ -11,7 +11,7 @@ import pytest
 import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from server.namespaces import LAW_ARTICLE, SOURCE
+from server.core.vocabulary import LAW_ARTICLE, SOURCE
 
 from .conftest import Server
 

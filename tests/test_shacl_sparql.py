@@ -6,8 +6,8 @@ import pytest
 from pyoxigraph import Store
 from rdflib import Graph, Literal, URIRef
 
-from server.pyshacl_speedups import MemoGraph
-from server.shacl_sparql import evaluate, split
+from server.validation.sparql_constraints import evaluate, split
+from server.validation.speedups import MemoGraph
 
 SHAPE = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .

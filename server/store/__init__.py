@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..config import Settings
+from ..core.config import Settings
 from .base import Backend
 
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import Quad
+
+from ..core.content import ContentFile
+from ..core.vocabulary import Term
 
 if TYPE_CHECKING:
-    from ..validation import Report
+    from ..validation.validate import Report
 
-Term = NamedNode | BlankNode | Literal
 R = TypeVar("R")
 
 
@@ -88,14 +90,6 @@ class _ChunkReader(io.RawIOBase):
         buffer[:size] = self._rest[:size]
         self._rest = self._rest[size:]
         return size
-
-
-@dataclass(frozen=True)
-class ContentFile:
-    """A file of RDF to load: Turtle into `graph`, or TriG whose graphs are named inside."""
-
-    path: Path
-    graph: str | None
 
 
 class Backend(Protocol):

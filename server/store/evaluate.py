@@ -13,8 +13,8 @@ from pyoxigraph import (
     Variable,
 )
 
-from ..problem import Problem
-from ..sparql.formats import GRAPH, TABULAR
+from ..core.media_types import GRAPH, TABULAR
+from ..core.problem import Problem
 from .base import QueryRequest
 
 

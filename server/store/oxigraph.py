@@ -12,15 +12,16 @@ from typing import IO, TYPE_CHECKING, cast
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from tqdm import tqdm
 
-from ..namespaces import ONTOLOGY
-from ..problem import Problem
-from ..reasoning import infer
-from .base import ContentFile, QueryRequest, QueryResult, R, ValidationRequest
+from ..core.content import ContentFile
+from ..core.problem import Problem
+from ..core.vocabulary import ONTOLOGY
+from ..graph.reasoning import infer
+from .base import QueryRequest, QueryResult, R, ValidationRequest
 from .evaluate import evaluate, serialize
 from .workers import WorkerPool, serve_requests
 
 if TYPE_CHECKING:
-    from ..validation import Report
+    from ..validation.validate import Report
 
 FORMATS = {
     ".ttl": RdfFormat.TURTLE,
@@ -206,7 +207,7 @@ def _answer(store: Store, request: QueryRequest | ValidationRequest, conn: Conne
 
 
 def _validate(store: Store, request: ValidationRequest, conn: Connection) -> None:
-    from ..validation import store_facts, validate_file  # pySHACL: on a worker's first one
+    from ..validation.validate import store_facts, validate_file
 
     try:
         report = validate_file(

@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from ..problem import Problem
+from ..core.problem import Problem
 from .base import QueryRequest, QueryResult, ValidationRequest
 
 log = logging.getLogger(__name__)

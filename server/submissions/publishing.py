@@ -17,13 +17,13 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
 
-from ..faults import crash_point
-from ..namespaces import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY
-from ..problem import Problem
-from ..reasoning import infer
+from ..core.problem import Problem
+from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY
+from ..graph.reasoning import infer
 from ..store.base import Backend, QueryRequest
-from ..validation import ontology_triples
-from .ledger import Change, Ledger, Token, now
+from ..store.ledger import Change, Ledger, Token, now
+from ..validation.validate import ontology_triples
+from .crash_points import crash_point
 from .staging import SUBMISSION, log, stored_quads
 
 GRAPH_SUBMISSIONS = BASE + "graph/submissions"

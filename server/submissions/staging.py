@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse, serialize
 
-from ..namespaces import BASE
-from ..problem import Problem
-from ..validation import Validator, parse_rdf
-from .ledger import Ledger, Token, now
+from ..core.problem import Problem
+from ..core.vocabulary import BASE
+from ..store.ledger import Ledger, Token, now
+from ..validation.validate import Validator, parse_rdf
 
 SUBMISSION = BASE + "submission/"
 GENID = BASE + ".well-known/genid/"

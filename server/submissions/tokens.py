@@ -13,8 +13,8 @@ import sqlite3
 
 from flask import Request
 
-from ..problem import Problem
-from .ledger import Ledger, Token, now
+from ..core.problem import Problem
+from ..store.ledger import Ledger, Token, now
 
 ROLES = ("partner", "reviewer")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")

@@ -1,0 +1,66 @@
+"""Settings: defaults, overridden by PPKG_* environment variables, overridden by flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .vocabulary import BASE
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; each field `x` is read from `PPKG_X`."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = REPO_ROOT / "var"
+    content_dir: Path = REPO_ROOT
+    backend: str = "oxigraph"
+    query_timeout: float = 30.0
+    validation_timeout: float = 120.0  # a submission's validation, in a query worker
+    workers: int = 2
+    threads: int = 8
+    max_query_bytes: int = 1_000_000
+    publish_sensitive: bool = False
+    max_upload_bytes: int = 20_000_000
+    base_iri: str = BASE  # the published IRIs this server answers for, at the same paths
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then `PPKG_*` variables, then the non-None `overrides` (command-line flags)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get("PPKG_" + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store"
+
+    @property
+    def ledger_path(self) -> Path:
+        """Tokens, submissions and the change log: kept when `ppkg load` rebuilds the store."""
+        return self.data_dir / "ledger.sqlite"
+
+
+def _coerce(name: str, raw: str) -> Any:
+    kind = type(getattr(Settings(), name))
+    if kind is bool:
+        if raw.lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError(f"PPKG_{name.upper()}={raw!r} is not true or false")
+        return raw.lower() in ("1", "true", "yes", "on")
+    try:
+        if issubclass(kind, Path):
+            return Path(raw)
+        return kind(raw)
+    except ValueError as exc:
+        raise ValueError(f"PPKG_{name.upper()}={raw!r} is not a valid {kind.__name__}") from exc

@@ -1,0 +1,60 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_cors import CORS
+
+from ..core.config import Settings
+from ..core.named_queries import load_queries
+from ..store.base import Backend
+from ..store.ledger import Ledger
+from . import changes, errors, home, query_page, search, stats, void
+from . import dumps as dumps_api
+from . import ontology as ontology_docs
+from . import queries as queries_api
+from . import submissions as submissions_api
+from . import validate as validate_api
+from .entity import resources as linked_data
+from .sparql import endpoint
+
+
+def create_app(settings: Settings, backend: Backend) -> Flask:
+    """An application over a started `backend`; nothing is created at import time."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["ppkg.settings"] = settings
+    app.extensions["ppkg.ledger"] = Ledger(settings.ledger_path)
+    app.extensions["ppkg.backend"] = backend
+    app.extensions["ppkg.queries"] = load_queries(settings.content_dir / "queries")
+    CORS(
+        app,
+        methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Content-Type", "Accept", "Authorization"],
+        expose_headers=[
+            "ETag",
+            "Link",
+            "Retry-After",
+            "Content-Location",
+            "Digest",
+            "Content-Digest",
+            "Repr-Digest",
+        ],
+        max_age=86400,
+    )
+    errors.init_app(app)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(endpoint.bp)
+    app.register_blueprint(queries_api.bp)
+    app.register_blueprint(ontology_docs.bp)
+    app.register_blueprint(validate_api.bp)
+    app.register_blueprint(query_page.bp)
+    app.register_blueprint(stats.bp)
+    app.register_blueprint(submissions_api.bp)
+    app.register_blueprint(changes.bp)
+    app.register_blueprint(linked_data.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(dumps_api.bp)
+    app.register_blueprint(void.bp)
+    return app

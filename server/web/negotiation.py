@@ -1,0 +1,70 @@
+"""Content negotiation: the media type a client asks for, and a page's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import request
+from werkzeug.datastructures import MIMEAccept
+
+from ..core.media_types import SHORT_NAMES
+from ..core.problem import Problem
+from .page_text import LANGUAGES
+
+
+def page_language() -> str:
+    """`?lang=ru` or `?lang=en` when given, else the best of the browser's Accept-Language."""
+    asked = request.args.get("lang")
+    if asked is not None:
+        if asked not in LANGUAGES:
+            raise Problem(400, f"parameter 'lang' must be one of: {', '.join(LANGUAGES)}")
+        return asked
+    return request.accept_languages.best_match(LANGUAGES, default="en") or "en"
+
+
+def language_links(lang: str) -> list[tuple[str, str, bool]]:
+    """(language, URL of this page in it, is current) for the language switch."""
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    links = []
+    for code in LANGUAGES:
+        query = "&".join(f"{k}={_quote(v)}" for k, v in {**args, "lang": code}.items())
+        links.append((code, f"{request.path}?{query}", code == lang))
+    return links
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")
+
+
+def negotiate(accept: MIMEAccept, offers: Sequence[str], format_param: str | None) -> str | None:
+    """The offer to answer with, or None when the client accepts none of them (406).
+
+    Accept decides; `format` only chooses among the offers the client ranks equally highest, so
+    it is a convenience for links typed by people and never overrides a real preference.
+    """
+    if not accept:
+        accept = MIMEAccept([("*/*", 1)])
+    ranked = {offer: accept.quality(offer) for offer in offers}
+    top = max(ranked.values(), default=0)
+    if top <= 0:
+        return None
+    candidates = [offer for offer in offers if ranked[offer] == top]
+    for media_type in _format_types(format_param, candidates):
+        return media_type
+    named = [offer for offer in candidates if offer in accept.values()]
+    return (named or candidates)[0]
+
+
+def _format_types(format_param: str | None, offers: Sequence[str]) -> list[str]:
+    if not format_param:
+        return []
+    key = format_param.strip().lower()
+    candidates = SHORT_NAMES.get(key, (key,))
+    return [media_type for media_type in candidates if media_type in offers]
+
+
+def prefers_html(accept: MIMEAccept, machine_types: list[str]) -> bool:
+    """True when a browser asks: HTML ranks above every machine format (`*/*` alone does not)."""
+    return accept.best_match([*machine_types, "text/html"]) == "text/html"

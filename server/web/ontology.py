@@ -1,0 +1,92 @@
+"""The ontology at its namespace: pyLODE's HTML documentation for browsers, RDF for machines."""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import RDF, SKOS, Graph, Literal
+
+from ..core.media_types import GRAPH, content_type
+from ..core.problem import Problem
+from .negotiation import negotiate
+from .ontology_anchors import add_term_anchors
+from .sparql.description import RDFLIB_FORMATS
+
+bp = Blueprint("ontology", __name__)
+SUFFIXES = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+_lock = threading.Lock()
+
+
+def ontology_files() -> list[Path]:
+    folder: Path = current_app.extensions["ppkg.settings"].content_dir / "ontology"
+    return sorted(folder.glob("*.ttl"))
+
+
+@bp.get("/ontology")
+def ontology() -> Response:
+    media_type = negotiate(request.accept_mimetypes, ["text/html", *GRAPH], None)
+    if media_type is None:
+        raise Problem(406, f"the ontology is served as: text/html, {', '.join(GRAPH)}")
+    return _respond(media_type)
+
+
+@bp.get("/ontology.<suffix>")
+def ontology_as(suffix: str) -> Response:
+    if suffix not in SUFFIXES:
+        raise Problem(404, f"no ontology format .{suffix}; try {', '.join(SUFFIXES)}")
+    return _respond(SUFFIXES[suffix])
+
+
+def _respond(media_type: str) -> Response:
+    files = tuple(ontology_files())
+    if media_type == "text/html":
+        body = _html(files)
+    else:
+        body = _graph(files).serialize(format=RDFLIB_FORMATS[media_type])
+    response = Response(body, content_type=content_type(media_type))
+    response.vary.add("Accept")
+    return response
+
+
+def _graph(files: tuple[Path, ...]) -> Graph:
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@cache
+def _cached_html(files: tuple[Path, ...], mtimes: tuple[float, ...]) -> str:
+    from pylode import OntPub  # heavy, and needed only for this page
+
+    html: str = OntPub(ontology=_for_pylode(_graph(files))).make_html()
+    return add_term_anchors(html)
+
+
+def _for_pylode(graph: Graph) -> Graph:
+    """The ontology as pyLODE can document it: it takes any concept scheme for the ontology
+    itself and runs the languages together, so it gets the English text without the schemes."""
+    schemes = set(graph.subjects(RDF.type, SKOS.ConceptScheme))
+    out = Graph()
+    for s, p, o in graph:
+        if s in schemes:
+            continue
+        if isinstance(o, Literal) and o.language and o.language != "en":
+            continue
+        out.add((s, p, o))
+    return out
+
+
+def _html(files: tuple[Path, ...]) -> str:
+    """pyLODE takes seconds; the page is made once per content version."""
+    with _lock:
+        return _cached_html(files, tuple(p.stat().st_mtime for p in files))

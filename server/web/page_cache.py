@@ -1,0 +1,66 @@
+"""Answers to IRIs, kept until the store changes.
+
+The data changes only when a release or an accepted submission writes the store, so an answer
+stays right for as long as `backend.revision()` is the same; bounded LRUs keep the pages people
+read most, and the descriptions every RDF format is written from, without asking the worker
+pool again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from flask import current_app
+
+from ..store.base import Backend
+
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+class VersionedCache(Generic[V]):
+    """An LRU emptied whenever the store changes."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._values: OrderedDict[tuple[str, ...], V] = OrderedDict()
+
+    def get(self, backend: Backend, key: tuple[str, ...]) -> V | None:
+        version = backend.revision()
+        with self._lock:
+            if version != self._version:
+                self._values.clear()
+                self._version = version
+                return None
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, backend: Backend, key: tuple[str, ...], value: V) -> None:
+        version = backend.revision()
+        with self._lock:
+            if version != self._version:
+                return  # the store changed while this value was being made
+            self._values[key] = value
+            if len(self._values) > self._size:
+                self._values.popitem(last=False)
+
+
+def cache(name: str, size: int) -> VersionedCache[V]:
+    """The application's cache called `name`."""
+    found: VersionedCache[V] = current_app.extensions.setdefault(
+        "ppkg.cache." + name, VersionedCache(size)
+    )
+    return found

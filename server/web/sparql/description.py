@@ -1,0 +1,67 @@
+"""The SPARQL 1.1 Service Description returned by GET /sparql without a query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urljoin
+
+from flask import Response, request
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS, VOID
+
+from ...core.media_types import FORMAT_IRIS, GRAPH, content_type
+from ...core.problem import Problem
+from ..negotiation import negotiate
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+
+
+def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
+    """What the endpoint really does: query only, union default graph, the graphs it holds."""
+    g = Graph()
+    g.bind("sd", SD)
+    service = URIRef(endpoint)
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, service))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for iri in FORMAT_IRIS.values():
+        g.add((service, SD.resultFormat, URIRef(iri)))
+    # The dataset that /.well-known/void describes (statistics, dumps, change feed).
+    dataset = URIRef(urljoin(endpoint, "/.well-known/void#dataset"))
+    default = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((service, RDFS.seeAlso, URIRef(urljoin(endpoint, "/.well-known/void"))))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add(
+        (
+            default,
+            URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+            Literal("The union of all named graphs.", lang="en"),
+        )
+    )
+    for name in sorted(graphs):
+        named = BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+    return g
+
+
+def service_description(graphs: Iterable[str], format_param: str | None) -> Response:
+    media_type = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
+    if media_type is None:
+        raise Problem(406, f"the service description is served as: {', '.join(GRAPH)}")
+    body = describe(request.base_url, graphs).serialize(format=RDFLIB_FORMATS[media_type])
+    response = Response(body, content_type=content_type(media_type))
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,68 @@
+"""POST /validate: a report by content negotiation; GET /validate: the page for people."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from ..core.config import Settings
+from ..core.media_types import content_type
+from ..core.problem import Problem
+from ..validation.validate import MEDIA_TYPES, Report, media_type_for
+from .negotiation import negotiate
+from .sparql.description import RDFLIB_FORMATS
+from .sparql.endpoint import backend
+
+bp = Blueprint("validate", __name__)
+REPORT_TYPES = ["application/json", "text/turtle", "application/ld+json", "text/html"]
+
+
+def settings() -> Settings:
+    configured: Settings = current_app.extensions["ppkg.settings"]
+    return configured
+
+
+@bp.get("/validate")
+def page() -> str:
+    return render_template("validate.html", formats=list(MEDIA_TYPES), report=None, name=None)
+
+
+@bp.post("/validate")
+def validate_submission() -> Response:
+    request.max_content_length = settings().max_upload_bytes
+    request.max_form_memory_size = settings().max_upload_bytes
+    media_type = negotiate(request.accept_mimetypes, REPORT_TYPES, request.args.get("format"))
+    if media_type is None:
+        raise Problem(406, f"the report is served as: {', '.join(REPORT_TYPES)}")
+    data, rdf_type, name = _submitted()
+    report = backend().validate(data, rdf_type, settings().content_dir, name)
+    response = _render(report, media_type, name)
+    response.vary.add("Accept")
+    return response
+
+
+def _submitted() -> tuple[bytes, str, str]:
+    """The RDF sent: a form from the page (file or pasted text), or the request body itself."""
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is not None and upload.filename:
+            rdf_type = request.form.get("type") or media_type_for(upload.filename)
+            return upload.read(), rdf_type, upload.filename
+        text = request.form.get("text", "")
+        if not text.strip():
+            raise Problem(400, "nothing to validate: upload a file or paste RDF")
+        return text.encode("utf-8"), request.form.get("type") or "text/turtle", "the pasted text"
+    if not request.mimetype:
+        raise Problem(400, f"give the RDF's Content-Type: one of {', '.join(MEDIA_TYPES)}")
+    return request.get_data(), request.mimetype, "the submission"
+
+
+def _render(report: Report, media_type: str, name: str) -> Response:
+    if media_type == "text/html":
+        body = render_template("validate.html", formats=list(MEDIA_TYPES), report=report, name=name)
+    elif media_type == "application/json":
+        body = json.dumps(report.summary(), ensure_ascii=False, indent=2)
+    else:
+        body = report.graph.serialize(format=RDFLIB_FORMATS[media_type])
+    return Response(body, content_type=content_type(media_type))
