@@ -9,20 +9,16 @@ submission), only the new graphs are read.
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, parse_query_results
 
 from ..core.vocabulary import DCTERMS, LABELS, ONTOLOGY, PPKG, SCHEMA, SKOS, TYPE
 from ..store.base import Backend, QueryRequest
 from ..store.ledger import Ledger
-
-log = logging.getLogger(__name__)
 
 ALTERNATES = (SCHEMA + "alternateName", SKOS + "altLabel")
 IDENTIFIER = DCTERMS + "identifier"
@@ -195,29 +191,3 @@ class NamesCache:
                     self._names.add(read_names(backend, graphs))
             self._revision, self._change = revision, last
             return self._names
-
-
-def _cache(app: Flask) -> NamesCache:
-    cache: NamesCache = app.extensions.setdefault("ppkg.names", NamesCache())
-    return cache
-
-
-def current_names() -> Names:
-    """The names for the running application's store."""
-    app = current_app
-    return _cache(app).get(app.extensions["ppkg.backend"], app.extensions["ppkg.ledger"])
-
-
-def warm_up(app: Flask, then: Callable[[], object] = lambda: None) -> None:
-    """Read the names (and whatever `then` builds from them) in the background, so that the
-    first people to arrive do not wait for it."""
-
-    def run() -> None:
-        try:
-            with app.app_context():
-                current_names()
-                then()
-        except Exception:  # the first request will try again, and report it
-            log.exception("reading the names in the background failed")
-
-    threading.Thread(target=run, name="ppkg-names", daemon=True).start()

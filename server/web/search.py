@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import cast
 
 from anyascii import anyascii
-from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
 
 from ..core.paths import href
 from ..core.problem import Problem
-from ..graph.names import KIND_RANK, Named, Names, current_names, warm_up
+from ..graph.names import KIND_RANK, Named, Names
+from .context import names, settings, warm_up
 from .negotiation import language_links, negotiate, page_language
 from .page_text import KIND_NAMES, TEXT
 
@@ -155,12 +156,12 @@ class SearchIndex:
 
 def search_index() -> SearchIndex:
     """The index for the store's current names, built once and then kept up to date."""
-    names = current_names()
-    index = names.derived.get("search")
+    known = names()
+    index = known.derived.get("search")
     if index is None:
-        with names.derived_lock:
-            index = names.derived.get("search") or SearchIndex(names)
-            names.derived["search"] = index
+        with known.derived_lock:
+            index = known.derived.get("search") or SearchIndex(known)
+            known.derived["search"] = index
     assert isinstance(index, SearchIndex)
     return index
 
@@ -187,9 +188,8 @@ def search() -> Response:
     limit = _limit(request.args.get("limit"))
     if len(query) > 200:
         raise Problem(400, "parameter 'q' is limited to 200 characters")
-    base = current_app.extensions["ppkg.settings"].base_iri
-    names = current_names()
-    found = [result(e, names, lang, base) for e in search_index().search(query, limit)]
+    base, known = settings().base_iri, names()
+    found = [result(e, known, lang, base) for e in search_index().search(query, limit)]
     if media_type == "application/json":
         if not query:
             raise Problem(400, "parameter 'q' is required: the name to search for")

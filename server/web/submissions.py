@@ -14,15 +14,14 @@ import json
 import sqlite3
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
-from ..core.config import Settings
 from ..core.problem import Problem
-from ..store.ledger import Ledger, Token
+from ..store.ledger import Token
 from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
 from ..validation.validate import MEDIA_TYPES
-from .sparql.endpoint import backend
+from .context import backend, ledger, settings
 
 bp = Blueprint("submissions", __name__)
 SUMMARY = "id, status, submitter, received, media_type, filename, decided_by, decided, reason"
@@ -35,16 +34,6 @@ STATUSES = (
     "accepted",
     "rejected",
 )
-
-
-def ledger() -> Ledger:
-    found: Ledger = current_app.extensions["ppkg.ledger"]
-    return found
-
-
-def settings() -> Settings:
-    found: Settings = current_app.extensions["ppkg.settings"]
-    return found
 
 
 @bp.post("/submissions")
