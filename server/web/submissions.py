@@ -36,9 +36,14 @@ STATUSES = (
 )
 
 
+def holder(role: str | None = None) -> Token:
+    """Who sent the request, by the token in its Authorization header."""
+    return tokens.authenticate(ledger(), request.headers.get("Authorization"), role)
+
+
 @bp.post("/submissions")
 def submit() -> Response:
-    who = tokens.authenticate(ledger(), request)
+    who = holder()
     request.max_content_length = settings().max_upload_bytes
     media_type = request.mimetype
     if media_type not in MEDIA_TYPES:
@@ -67,7 +72,7 @@ def submit() -> Response:
 
 @bp.get("/submissions")
 def listing() -> Response:
-    who = tokens.authenticate(ledger(), request)
+    who = holder()
     status = request.args.get("status")
     if status is not None and status not in STATUSES:
         raise Problem(400, f"status is one of {', '.join(STATUSES)}")
@@ -83,19 +88,19 @@ def listing() -> Response:
 
 @bp.get("/submissions/<sid>")
 def record(sid: str) -> Response:
-    _visible(sid, tokens.authenticate(ledger(), request))
+    _visible(sid, holder())
     return jsonify(_record(sid))
 
 
 @bp.get("/submissions/<sid>/raw")
 def raw(sid: str) -> Response:
-    row = _visible(sid, tokens.authenticate(ledger(), request))
+    row = _visible(sid, holder())
     return Response(row["raw"], content_type=row["media_type"])
 
 
 @bp.get("/submissions/<sid>/report")
 def report(sid: str) -> Response:
-    row = _visible(sid, tokens.authenticate(ledger(), request))
+    row = _visible(sid, holder())
     if row["report_turtle"] is None:
         raise Problem(404, f"submission {sid} has no SHACL report ({row['status']})")
     return Response(row["report_turtle"], content_type="text/turtle; charset=utf-8")
@@ -103,7 +108,7 @@ def report(sid: str) -> Response:
 
 @bp.post("/submissions/<sid>/accept")
 def accept(sid: str) -> Response:
-    reviewer = tokens.authenticate(ledger(), request, role="reviewer")
+    reviewer = holder(role="reviewer")
     publishing.decide(ledger(), sid, reviewer, "accepted", _reason())
     change = publishing.publish(ledger(), backend(), settings().content_dir, sid)
     body = _record(sid)
@@ -113,7 +118,7 @@ def accept(sid: str) -> Response:
 
 @bp.post("/submissions/<sid>/reject")
 def reject(sid: str) -> Response:
-    reviewer = tokens.authenticate(ledger(), request, role="reviewer")
+    reviewer = holder(role="reviewer")
     publishing.decide(ledger(), sid, reviewer, "rejected", _reason())
     return jsonify(_record(sid))
 
