@@ -52,4 +52,5 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(dumps_api.bp)
     app.register_blueprint(void.bp)
+    context.warm_up(app)  # the names, read in the background before the first page needs them
     return app

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from ..core.config import Settings
 from ..core.named_queries import NamedQuery, load_queries
 from ..graph.describe import Description
 from ..graph.names import Names, NamesCache
+from ..graph.search_index import SearchIndex, SearchIndexCache
 from ..graph.statistics import Statistics, StatisticsCache
 from ..store.base import Backend
 from ..store.ledger import Ledger
@@ -40,6 +40,7 @@ class AppState:
     ledger: Ledger
     queries: dict[str, NamedQuery]
     names: NamesCache = field(default_factory=NamesCache)
+    search: SearchIndexCache = field(default_factory=SearchIndexCache)
     answers: VersionedCache[Answer] = field(default_factory=lambda: VersionedCache(ANSWERS_KEPT))
     descriptions: VersionedCache[Description] = field(
         default_factory=lambda: VersionedCache(DESCRIPTIONS_KEPT)
@@ -89,6 +90,11 @@ def names() -> Names:
     return found.names.get(found.backend, found.ledger)
 
 
+def search_index() -> SearchIndex:
+    """The search index of the current names."""
+    return state().search.get(names())
+
+
 def answers() -> VersionedCache[Answer]:
     return state().answers
 
@@ -107,15 +113,14 @@ def void_bodies() -> dict[tuple[Any, ...], str]:
     return state().void_bodies
 
 
-def warm_up(app: Flask, then: Callable[[], object] = lambda: None) -> None:
-    """Read the names (and whatever `then` builds from them) in the background, so that the
-    first people to arrive do not wait for it."""
+def warm_up(app: Flask) -> None:
+    """Read the names and index them in the background, so that the first people to arrive
+    (at a page, or at the search box) do not wait for it."""
 
     def run() -> None:
         try:
             with app.app_context():
-                names()
-                then()
+                search_index()  # reads the names first
         except Exception:  # the first request will try again, and report it
             log.exception("reading the names in the background failed")
 

@@ -20,11 +20,10 @@ from ...core.problem import Problem
 from ...core.vocabulary import DCTERMS, OWL, PPKG, PROV, SKOS
 from ...graph.describe import LISTED, Description, describe
 from ...graph.names import fallback_label
-from ..context import answers, backend, descriptions, names, settings
+from ..context import answers, backend, descriptions, names, search_index, settings
 from ..negotiation import language_links, negotiate, page_language
 from ..page_cache import Answer
 from ..page_text import TEXT
-from ..search import search_index
 from .views import CURIES, Reader, article_view, is_official, person_view, schema_org
 
 bp = Blueprint("linked_data", __name__)
