@@ -24,7 +24,10 @@ from ..context import answers, backend, descriptions, names, search_index, setti
 from ..negotiation import language_links, negotiate, page_language
 from ..page_cache import Answer
 from ..page_text import TEXT
-from .views import CURIES, Reader, article_view, is_official, person_view, schema_org
+from .article import article_view
+from .person import is_official, person_view
+from .reader import CURIES, Reader
+from .schema_org import schema_org
 
 bp = Blueprint("linked_data", __name__)
 
