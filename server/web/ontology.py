@@ -9,21 +9,14 @@ from pathlib import Path
 from flask import Blueprint, Response, request
 from rdflib import RDF, SKOS, Graph, Literal
 
-from ..core.media_types import GRAPH, content_type
+from ..core.media_types import GRAPH, content_type, rdf_media_type
 from ..core.problem import Problem
 from .context import settings
 from .negotiation import negotiate
 from .ontology_anchors import add_term_anchors
-from .sparql.description import RDFLIB_FORMATS
 
 bp = Blueprint("ontology", __name__)
-SUFFIXES = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
+SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in GRAPH}}
 _lock = threading.Lock()
 
 
@@ -51,7 +44,7 @@ def _respond(media_type: str) -> Response:
     if media_type == "text/html":
         body = _html(files)
     else:
-        body = _graph(files).serialize(format=RDFLIB_FORMATS[media_type])
+        body = _graph(files).serialize(format=rdf_media_type(media_type).rdflib)
     response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response

@@ -9,17 +9,11 @@ from flask import Response, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 
-from ...core.media_types import FORMAT_IRIS, GRAPH, content_type
+from ...core.media_types import FORMAT_IRIS, GRAPH, content_type, rdf_media_type
 from ...core.problem import Problem
 from ..negotiation import negotiate
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
 
 
 def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
@@ -61,7 +55,7 @@ def service_description(graphs: Iterable[str], format_param: str | None) -> Resp
     media_type = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
     if media_type is None:
         raise Problem(406, f"the service description is served as: {', '.join(GRAPH)}")
-    body = describe(request.base_url, graphs).serialize(format=RDFLIB_FORMATS[media_type])
+    body = describe(request.base_url, graphs).serialize(format=rdf_media_type(media_type).rdflib)
     response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response
