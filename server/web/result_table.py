@@ -6,7 +6,6 @@ shows, so a query matching millions of rows costs no more than the page can show
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -114,7 +113,7 @@ class Terms:
 
 def read_table(result: QueryResult, terms: Terms, limit: int = SHOW_ROWS) -> Table:
     """The first `limit` rows of `result`; the rest is not read and its work is stopped."""
-    stream = io.BufferedReader(_ChunkReader(result.chunks), 1 << 16)
+    stream = result.stream()
     try:
         if result.media_type == GRAPH_TYPE:
             return _graph(stream, terms, limit)
@@ -122,7 +121,8 @@ def read_table(result: QueryResult, terms: Terms, limit: int = SHOW_ROWS) -> Tab
     except SyntaxError as exc:  # a stream cut short (the worker stopped mid-way)
         raise Problem(500, f"the results could not be read completely: {exc}") from exc
     finally:
-        stream.close()  # closes the chunk reader too
+        stream.close()
+        _stop(result.chunks)
 
 
 def _solutions(stream: IO[bytes], terms: Terms, limit: int) -> Table:
@@ -145,30 +145,8 @@ def _declared(query: str) -> Iterator[tuple[str, str]]:
         yield match.group(1) or "", match.group(2)
 
 
-class _ChunkReader(io.RawIOBase):
-    """A binary file over the result's chunks, for Oxigraph's streaming parsers."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._pending = chunk
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-    def close(self) -> None:
-        """Closing the chunk generator stops the worker if the results are not all read."""
-        stop = getattr(self._chunks, "close", None)
-        if stop is not None:
-            stop()
-        super().close()
+def _stop(chunks: Iterator[bytes]) -> None:
+    """Closing the chunk generator stops the worker if the results are not all read."""
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
