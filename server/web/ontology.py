@@ -7,13 +7,14 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, request
-from rdflib import RDF, SKOS, Graph, Literal
+from rdflib import Graph, Literal
 
 from ..core.media_types import GRAPH, content_type, rdf_media_type
 from ..core.problem import Problem
 from .context import settings
 from .negotiation import negotiate
 from .ontology_anchors import add_term_anchors
+from .rdflib_namespaces import RDF, SKOS
 
 bp = Blueprint("ontology", __name__)
 SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in GRAPH}}

@@ -17,34 +17,31 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryBoolean,
-    QueryResultsFormat,
-    RdfFormat,
     parse,
     parse_query_results,
 )
 
+from ..core.media_types import GRAPH, TABULAR
 from ..core.paths import local_url
 from ..core.problem import Problem
-from ..core.vocabulary import ONTOLOGY
+from ..core.vocabulary import DCTERMS, ELI, ONTOLOGY, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from ..store.base import QueryResult
 
 # What the page asks the backend for: streamable, and parsed back by Oxigraph itself.
 TABULAR_TYPE = "application/sparql-results+json"
 GRAPH_TYPE = "application/n-triples"
 SHOW_ROWS = 1000
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 COMMON_PREFIXES = {  # the query's own PREFIX declarations come on top of these
     "ppkg": ONTOLOGY,
-    "schema": "https://schema.org/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": SCHEMA,
+    "eli": ELI,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "rdf": RDF,
+    "rdfs": RDFS,
     "xsd": XSD,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": OWL,
+    "skos": SKOS,
 }
 PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE)
 
@@ -126,7 +123,7 @@ def read_table(result: QueryResult, terms: Terms, limit: int = SHOW_ROWS) -> Tab
 
 
 def _solutions(stream: IO[bytes], terms: Terms, limit: int) -> Table:
-    results = parse_query_results(stream, QueryResultsFormat.JSON)
+    results = parse_query_results(stream, TABULAR[TABULAR_TYPE])
     if isinstance(results, QueryBoolean):
         return Table(boolean=bool(results))
     names = [v.value for v in results.variables]
@@ -135,7 +132,7 @@ def _solutions(stream: IO[bytes], terms: Terms, limit: int) -> Table:
 
 
 def _graph(stream: IO[bytes], terms: Terms, limit: int) -> Table:
-    triples = islice(parse(stream, RdfFormat.N_TRIPLES), limit + 1)
+    triples = islice(parse(stream, GRAPH[GRAPH_TYPE]), limit + 1)
     rows = [[terms.cell(t.subject), terms.cell(t.predicate), terms.cell(t.object)] for t in triples]
     return Table(["subject", "predicate", "object"], rows[:limit], len(rows) > limit, graph=True)
 

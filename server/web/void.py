@@ -12,8 +12,7 @@ from importlib.metadata import PackageNotFoundError, metadata
 from typing import Any
 
 from flask import Blueprint, Response, request
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
+from rdflib import Graph, Literal, URIRef
 
 from ..core.media_types import GRAPH, content_type, rdf_media_type
 from ..core.problem import Problem
@@ -23,12 +22,9 @@ from ..graph.statistics import Statistics
 from .context import settings, statistics, void_bodies
 from .dumps import conditional
 from .negotiation import negotiate
-from .sparql.description import SD
+from .rdflib_namespaces import DCAT, DCTERMS, FOAF, RDF, RDFS, SD, SPDX, VOID, XSD
 
 bp = Blueprint("void", __name__)
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = "https://www.iana.org/assignments/media-types/"
 PUBLISHER = BASE + "id/org/ppkg-editors"  # the editors, as the data names them
 TITLE = "ppkg: the political prisoners knowledge graph"

@@ -6,14 +6,12 @@ from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from flask import Response, request
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, VOID
+from rdflib import BNode, Graph, Literal, URIRef
 
 from ...core.media_types import FORMAT_IRIS, GRAPH, content_type, rdf_media_type
 from ...core.problem import Problem
 from ..negotiation import negotiate
-
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+from ..rdflib_namespaces import RDF, RDFS, SD, VOID
 
 
 def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
@@ -39,7 +37,7 @@ def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
     g.add(
         (
             default,
-            URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+            RDFS.comment,
             Literal("The union of all named graphs.", lang="en"),
         )
     )
