@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, request
@@ -11,14 +9,13 @@ from rdflib import Graph, Literal
 
 from ..core.media_types import GRAPH, content_type, rdf_media_type
 from ..core.problem import Problem
-from .context import settings
+from .context import ontology_page, settings
 from .negotiation import negotiate
 from .ontology_anchors import add_term_anchors
 from .rdflib_namespaces import RDF, SKOS
 
 bp = Blueprint("ontology", __name__)
 SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in GRAPH}}
-_lock = threading.Lock()
 
 
 def ontology_files() -> list[Path]:
@@ -58,8 +55,7 @@ def _graph(files: tuple[Path, ...]) -> Graph:
     return graph
 
 
-@cache
-def _cached_html(files: tuple[Path, ...], mtimes: tuple[float, ...]) -> str:
+def _make_html(files: tuple[Path, ...]) -> str:
     from pylode import OntPub  # heavy, and needed only for this page
 
     html: str = OntPub(ontology=_for_pylode(_graph(files))).make_html()
@@ -82,5 +78,5 @@ def _for_pylode(graph: Graph) -> Graph:
 
 def _html(files: tuple[Path, ...]) -> str:
     """pyLODE takes seconds; the page is made once per content version."""
-    with _lock:
-        return _cached_html(files, tuple(p.stat().st_mtime for p in files))
+    version = (files, tuple(p.stat().st_mtime for p in files))
+    return ontology_page().get(version, lambda: _make_html(files))
