@@ -66,12 +66,12 @@ def _body(
     if full_key not in bodies:
         if len(bodies) > 64:  # old statistics or dumps: start again
             bodies.clear()
-        graph = describe(stats, manifest, root)
+        graph = void_graph(stats, manifest, root)
         bodies[full_key] = graph.serialize(format=rdf_media_type(media_type).rdflib)
     return bodies[full_key]
 
 
-def describe(stats: Statistics, manifest: Manifest | None, root: str) -> Graph:
+def void_graph(stats: Statistics, manifest: Manifest | None, root: str) -> Graph:
     """The VoID / DCAT graph; `root` is the server's URL ending in a slash."""
     g = Graph()
     for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("spdx", SPDX), ("sd", SD)):

@@ -14,7 +14,7 @@ from ..negotiation import negotiate
 from ..rdflib_namespaces import RDF, RDFS, SD, VOID
 
 
-def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
+def service_graph(endpoint: str, graphs: Iterable[str]) -> Graph:
     """What the endpoint really does: query only, union default graph, the graphs it holds."""
     g = Graph()
     g.bind("sd", SD)
@@ -53,7 +53,9 @@ def service_description(graphs: Iterable[str], format_param: str | None) -> Resp
     media_type = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
     if media_type is None:
         raise Problem(406, f"the service description is served as: {', '.join(GRAPH)}")
-    body = describe(request.base_url, graphs).serialize(format=rdf_media_type(media_type).rdflib)
+    body = service_graph(request.base_url, graphs).serialize(
+        format=rdf_media_type(media_type).rdflib
+    )
     response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response
