@@ -145,7 +145,8 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
     """
     from pyoxigraph import Store
 
-    from .validation.validate import media_type_for, render_text, store_facts, validate_file
+    from .validation.report import render_text
+    from .validation.validate import media_type_for, store_facts, validate_file
 
     path = settings.store_path
     context = store_facts(Store.read_only(str(path))) if path.exists() else None
@@ -168,6 +169,7 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
 
 def _load(backend: Backend, settings: Settings) -> None:
     """Rebuild the store from the content folders and every accepted submission."""
+    from .graph.reasoning import infer
     from .store.ledger import Ledger
     from .submissions.publishing import accepted_quads
 
@@ -175,7 +177,7 @@ def _load(backend: Backend, settings: Settings) -> None:
     ledger = Ledger(settings.ledger_path)
     accepted = accepted_quads(ledger)
     try:
-        count = backend.load(files, progress=sys.stderr.isatty(), extra=accepted)
+        count = backend.load(files, infer, progress=sys.stderr.isatty(), extra=accepted)
     except Problem as exc:
         raise click.ClickException(exc.message) from exc
     ledger.release()
@@ -192,10 +194,13 @@ def _recover(settings: Settings, backend: Backend) -> None:
     from .store.ledger import Ledger
     from .submissions.publishing import recover
     from .submissions.staging import check_received
+    from .validation.validate import validate_against
 
     ledger = Ledger(settings.ledger_path)
-    content_dir = settings.content_dir
-    checked = check_received(ledger, lambda data, kind: backend.validate(data, kind, content_dir))
+    content_dir, limit = settings.content_dir, settings.validation_timeout
+    checked = check_received(
+        ledger, lambda data, kind: validate_against(backend, data, kind, content_dir, limit)
+    )
     published = recover(ledger, backend, settings.content_dir)
     if checked or published:
         click.echo(f"recovered: {checked} checked, {len(published)} published", err=True)

@@ -21,7 +21,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ..core.problem import Problem
-from .base import QueryRequest, QueryResult, ValidationRequest
+from .base import QueryRequest, QueryResult, Task
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +148,12 @@ class WorkerPool:
 
     def execute(
         self,
-        request: QueryRequest | ValidationRequest,
+        request: QueryRequest | Task[Any],
         cancelled: Cancelled | None = None,
         timeout: float | None = None,
     ) -> QueryResult:
         seconds = self.timeout if timeout is None else timeout
-        task = "validation" if isinstance(request, ValidationRequest) else "query"
+        task = request.name if isinstance(request, Task) else "query"
         deadline = _Deadline(time.monotonic() + seconds, cancelled or _never, seconds, task)
         worker = self._acquire(deadline.at)
         try:

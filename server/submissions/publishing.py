@@ -22,7 +22,7 @@ from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY
 from ..graph.reasoning import infer
 from ..store.base import Backend, QueryRequest
 from ..store.ledger import Change, Ledger, Token, now
-from ..validation.validate import ontology_triples
+from ..validation.shapes import ontology_triples
 from .crash_points import crash_point
 from .staging import SUBMISSION, log, stored_quads
 

@@ -21,7 +21,7 @@ from ..core.problem import Problem
 from ..store.ledger import Ledger, Token
 from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
-from ..validation.validate import MEDIA_TYPES
+from ..validation.validate import MEDIA_TYPES, validate_against
 from .sparql.endpoint import backend
 
 bp = Blueprint("submissions", __name__)
@@ -66,7 +66,12 @@ def submit() -> Response:
     sid = staging.receive(ledger(), raw, media_type, filename, who, replaces)
     try:
         content_dir = settings().content_dir
-        staging.check(ledger(), sid, lambda data, kind: backend().validate(data, kind, content_dir))
+        limit = settings().validation_timeout
+        staging.check(
+            ledger(),
+            sid,
+            lambda data, kind: validate_against(backend(), data, kind, content_dir, limit),
+        )
     except Problem as exc:
         link = url_for(".record", sid=sid, _external=True)
         raise Problem(exc.status, f"{exc.message} (kept as {link})") from exc

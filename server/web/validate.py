@@ -9,7 +9,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ..core.config import Settings
 from ..core.media_types import content_type
 from ..core.problem import Problem
-from ..validation.validate import MEDIA_TYPES, Report, media_type_for
+from ..validation.report import Report
+from ..validation.validate import MEDIA_TYPES, media_type_for, validate_against
 from .negotiation import negotiate
 from .sparql.description import RDFLIB_FORMATS
 from .sparql.endpoint import backend
@@ -36,7 +37,10 @@ def validate_submission() -> Response:
     if media_type is None:
         raise Problem(406, f"the report is served as: {', '.join(REPORT_TYPES)}")
     data, rdf_type, name = _submitted()
-    report = backend().validate(data, rdf_type, settings().content_dir, name)
+    config = settings()
+    report = validate_against(
+        backend(), data, rdf_type, config.content_dir, config.validation_timeout, name
+    )
     response = _render(report, media_type, name)
     response.vary.add("Accept")
     return response
