@@ -18,7 +18,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
 
 from ..core.problem import Problem
-from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY
+from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY, PROV, RDFS, TYPE, XSD
 from ..graph.reasoning import infer
 from ..store.base import Backend, QueryRequest
 from ..store.ledger import Change, Ledger, Token, now
@@ -28,10 +28,9 @@ from .staging import SUBMISSION, log, stored_quads
 
 GRAPH_SUBMISSIONS = BASE + "graph/submissions"
 AGENT = BASE + "agent/"
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-XSD_DATETIME = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+RDF_TYPE = NamedNode(TYPE)
+RDFS_LABEL = NamedNode(RDFS + "label")
+XSD_DATETIME = NamedNode(XSD + "dateTime")
 SENSITIVE = NamedNode(ONTOLOGY + "sensitive")
 
 _publishing = threading.Lock()  # one accept at a time: each sees the store the last one left

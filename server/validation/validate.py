@@ -15,7 +15,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import SH, BNode, URIRef
 
 from ..core.problem import Problem
-from ..core.vocabulary import SUBMISSION_BASE
+from ..core.vocabulary import SHAPES, SUBMISSION_BASE
 from ..store.base import Backend, Task
 from . import sparql_constraints
 from .report import Report, kept_report
@@ -42,7 +42,7 @@ SUFFIXES: dict[str, str] = {
     ".xml": "application/rdf+xml",
     ".owl": "application/rdf+xml",
 }
-DESCRIBES = NamedNode("https://w3id.org/ppkg/shapes#describes")
+DESCRIBES = NamedNode(SHAPES + "describes")
 
 
 def media_type_for(filename: str) -> str:
