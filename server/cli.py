@@ -208,7 +208,7 @@ def _recover(settings: Settings, backend: Backend) -> None:
 
 @main.group()
 def token() -> None:
-    """Issue, list and revoke the bearer tokens of partners and reviewers."""
+    """Issue, rotate, list and revoke the bearer tokens of partners and reviewers."""
 
 
 @token.command("issue")
@@ -225,6 +225,20 @@ def token_issue(settings: Settings, name: str, role: str, label: str) -> None:
         click.echo(tokens.issue(Ledger(settings.ledger_path), name, role, label))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+
+
+@token.command("rotate")
+@click.argument("name")
+@click.pass_obj
+def token_rotate(settings: Settings, name: str) -> None:
+    """Replace NAME's token by a new one (printed once), keeping its role and label."""
+    from .store.ledger import Ledger
+    from .submissions import tokens
+
+    try:
+        click.echo(tokens.rotate(Ledger(settings.ledger_path), name))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @token.command("list")

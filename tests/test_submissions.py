@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,6 +129,51 @@ def test_a_revoked_token_is_refused(tmp_path: Path) -> None:
         stop_server(server)
 
 
+def test_a_revoked_name_can_be_issued_again(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    old = ppkg(data_dir, "token", "issue", "ovd-info", "--role", "partner", "--label", "OVD")
+    ppkg(data_dir, "token", "revoke", "ovd-info")
+    new = ppkg(data_dir, "token", "issue", "ovd-info", "--role", "partner", "--label", "OVD")
+    assert new != old
+    listing = ppkg(data_dir, "token", "list")
+    assert listing.splitlines() == [listing.splitlines()[0]]  # one holder, the same name
+    assert listing.startswith("ovd-info\tpartner\tOVD\tactive")
+
+
+def test_an_active_name_is_not_issued_twice(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    ppkg(data_dir, "token", "issue", "ovd-info", "--role", "partner")
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        ppkg(data_dir, "token", "issue", "ovd-info", "--role", "reviewer")
+    assert "ppkg token rotate ovd-info" in refused.value.stderr
+    assert "\tpartner\t" in ppkg(data_dir, "token", "list")
+
+
+def test_rotating_a_token_keeps_the_holder_and_stops_the_old_token(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    old = ppkg(data_dir, "token", "issue", "ngo", "--role", "partner", "--label", "NGO")
+    new = ppkg(data_dir, "token", "rotate", "ngo")
+    assert new.startswith("ppkg_") and new != old
+    assert ppkg(data_dir, "token", "list").startswith("ngo\tpartner\tNGO\tactive")
+    server = start_server(data_dir)
+    try:
+        answers = [
+            requests.post(
+                server.url + "/submissions",
+                data=SUBMISSION,
+                headers={"Authorization": f"Bearer {t}", "Content-Type": "application/trig"},
+            )
+            for t in (old, new)
+        ]
+        assert [a.status_code for a in answers] == [401, 201]
+        assert answers[1].json()["submitter"] == "ngo"
+    finally:
+        stop_server(server)
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        ppkg(data_dir, "token", "rotate", "nobody")
+    assert "no token named 'nobody'" in refused.value.stderr
+
+
 # --- staging ----------------------------------------------------------------------------------
 
 
@@ -190,6 +236,30 @@ def test_a_nonconforming_submission_cannot_be_accepted(service: Service) -> None
     assert record["report"]["counts"]["Violation"] > 0
     response = service.decide(record["id"], "accept", service.reviewer)
     assert response.status_code == 409
+
+
+def test_a_nonconforming_or_malformed_submission_can_be_rejected(service: Service) -> None:
+    body = SUBMISSION.replace(b'schema:name "Test Person"@en', b'schema:name "Test Person"')
+    nonconforming = submit(service, body)["id"]
+    assert service.post(service.partner, b"<urn:a> <urn:b> .").status_code == 400
+    listed = service.get("/submissions?status=malformed", service.reviewer).json()
+    malformed = listed["submissions"][-1]["id"]
+    for sid in (nonconforming, malformed):
+        response = service.decide(sid, "reject", service.reviewer, reason="replaced")
+        assert response.status_code == 200, response.text
+        record = service.get(f"/submissions/{sid}", service.reviewer).json()
+        assert (record["status"], record["reason"]) == ("rejected", "replaced")
+        again = service.decide(sid, "accept", service.reviewer)
+        assert again.status_code == 409
+
+
+def test_an_accepted_submission_cannot_be_rejected(service: Service) -> None:
+    sid = submit(service, SUBMISSION.replace(b"test-person", b"test-person-kept"))["id"]
+    assert service.decide(sid, "accept", service.reviewer).status_code == 200
+    response = service.decide(sid, "reject", service.reviewer)
+    assert response.status_code == 409
+    assert "decided" in response.text
+    assert service.get(f"/submissions/{sid}", service.reviewer).json()["status"] == "accepted"
 
 
 def test_a_partner_sees_only_their_own(service: Service) -> None:
