@@ -199,7 +199,10 @@ def _recover(settings: Settings, backend: Backend) -> None:
     ledger = Ledger(settings.ledger_path)
     content_dir, limit = settings.content_dir, settings.validation_timeout
     checked = check_received(
-        ledger, lambda data, kind: validate_against(backend, data, kind, content_dir, limit)
+        ledger,
+        lambda data, kind, who: validate_against(
+            backend, data, kind, content_dir, limit, submitter=who
+        ),
     )
     published = recover(ledger, backend, settings.content_dir)
     if checked or published:

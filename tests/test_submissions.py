@@ -262,6 +262,70 @@ def test_an_accepted_submission_cannot_be_rejected(service: Service) -> None:
     assert service.get(f"/submissions/{sid}", service.reviewer).json()["status"] == "accepted"
 
 
+def graph_variant(graph: str, tag: bytes) -> bytes:
+    """The fixture submission in `graph`, its nodes renamed with `tag` so tests do not meet."""
+    body = SUBMISSION.replace(b"test-person", b"test-person-" + tag)
+    body = body.replace(b"test-case", b"test-case-" + tag).replace(
+        b"pros:test ", b"pros:t-" + tag + b" "
+    )
+    return body.replace(SOURCE.encode() + b">", graph.encode() + b">")
+
+
+def graph_messages(record: dict[str, Any], graph: str) -> list[str]:
+    return [
+        r["messages"]["en"]
+        for r in record["report"]["results"]
+        if r["focus"] == graph and r["severity"] == "Violation"
+    ]
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        "https://w3id.org/ppkg/graph/ontology",
+        "https://w3id.org/ppkg/graph/shapes",
+        "https://w3id.org/ppkg/graph/inferred",
+        "https://w3id.org/ppkg/graph/submissions",
+        "https://w3id.org/ppkg/submission/someone-elses",
+    ],
+)
+def test_a_graph_ppkg_writes_is_refused(service: Service, graph: str) -> None:
+    record = submit(service, graph_variant(graph, graph.rsplit("/", 1)[1].encode()))
+    assert record["status"] == "nonconforming"
+    assert any("ppkg itself writes" in m for m in graph_messages(record, graph)), record
+    assert service.decide(record["id"], "accept", service.reviewer).status_code == 409
+    assert not ask(
+        service.server,
+        f"ASK {{ GRAPH <{graph}> {{ ?s a <{PROV}Entity> ; "
+        f'<http://www.w3.org/2000/01/rdf-schema#label> "Test submission"@en }} }}',
+    )
+    validated = requests.post(
+        service.server.url + "/validate",
+        data=graph_variant(graph, b"v"),
+        headers={"Content-Type": "application/trig", "Accept": "application/json"},
+    ).json()
+    assert not validated["conforms"]
+
+
+def test_an_editorial_source_graph_is_refused(service: Service) -> None:
+    graph = "https://w3id.org/ppkg/source/ua-82-20"
+    record = submit(service, graph_variant(graph, b"editorial"))
+    assert record["status"] == "nonconforming"
+    assert any("editorial source graph" in m for m in graph_messages(record, graph)), record
+
+
+def test_only_the_partner_who_brought_a_graph_writes_it_again(service: Service) -> None:
+    graph = "https://w3id.org/ppkg/source/test-owned"
+    first = submit(service, graph_variant(graph, b"owned"))
+    assert first["status"] == "pending", first
+    assert service.decide(first["id"], "accept", service.reviewer).status_code == 200
+    other = service.post(service.other_partner, graph_variant(graph, b"owned-b")).json()
+    assert other["status"] == "nonconforming"
+    assert any("another partner" in m for m in graph_messages(other, graph)), other
+    again = submit(service, graph_variant(graph, b"owned-2"))
+    assert again["status"] == "pending", again
+
+
 def test_a_partner_sees_only_their_own(service: Service) -> None:
     sid = submit(service)["id"]
     assert service.get(f"/submissions/{sid}", service.other_partner).status_code == 404

@@ -18,16 +18,25 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
 
 from ..core.problem import Problem
-from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY, PROV, RDFS, TYPE, XSD
+from ..core.vocabulary import (
+    AGENT,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_SUBMISSIONS,
+    ONTOLOGY,
+    PROV,
+    RDFS,
+    SUBMISSION,
+    TYPE,
+    XSD,
+)
 from ..graph.reasoning import infer
 from ..store.base import Backend, QueryRequest
 from ..store.ledger import Change, Ledger, Token, now
 from ..validation.shapes import ontology_triples
 from .crash_points import crash_point
-from .staging import SUBMISSION, log, stored_quads
+from .staging import log, stored_quads
 
-GRAPH_SUBMISSIONS = BASE + "graph/submissions"
-AGENT = BASE + "agent/"
 RDF_TYPE = NamedNode(TYPE)
 RDFS_LABEL = NamedNode(RDFS + "label")
 XSD_DATETIME = NamedNode(XSD + "dateTime")

@@ -18,6 +18,7 @@ from ..core.problem import Problem
 from ..core.vocabulary import SHAPES, SUBMISSION_BASE
 from ..store.base import Backend, Task
 from . import sparql_constraints
+from .graph_rules import graph_results, with_graph_results
 from .report import Report, kept_report
 from .shapes import ontology_triples, shapes_version, split_shapes
 from .source_lines import locate
@@ -64,8 +65,8 @@ def parse_rdf(data: bytes, media_type: str, name: str = "the submission") -> lis
 
 
 Context = Callable[[Iterable[NamedNode]], list[Triple]]
-# A file's bytes and media type to its report, with the store's facts (as a backend validates).
-Validator = Callable[[bytes, str], Report]
+# A file's bytes, media type and submitter to its report, with the store's facts.
+Validator = Callable[[bytes, str, str], Report]
 
 
 def validate_file(
@@ -74,9 +75,17 @@ def validate_file(
     content_dir: Path,
     context: Context | None = None,
     name: str = "the submission",
+    store: Store | None = None,
+    submitter: str | None = None,
 ) -> Report:
-    """Parse `data` (Problem 400 if malformed), validate it, and point the results into it."""
-    report = validate(parse_rdf(data, media_type, name), content_dir, context)
+    """Parse `data` (Problem 400 if malformed), validate it, and point the results into it.
+
+    With the published `store` and the `submitter`, a graph of the file that is published
+    already must be the submitter's own (`graph_rules`); graphs ppkg writes are refused always.
+    """
+    quads = parse_rdf(data, media_type, name)
+    report = validate(quads, content_dir, context)
+    report = with_graph_results(report, graph_results(quads, store, submitter))
     return locate(report, data, media_type)
 
 
@@ -135,15 +144,18 @@ def validate_against(
     content_dir: Path,
     timeout: float,
     name: str = "the submission",
+    submitter: str | None = None,
 ) -> Report:
     """Parse and validate a file with the facts `backend` holds about what it cites, in a worker
     that `timeout` stops (Problem 400 if malformed, 503 past the limit): parsing, validating and
     finding lines all run there, so no upload holds a web thread."""
-    task = Task(_validate_in_worker, (data, media_type, str(content_dir), name), "validation")
+    args = (data, media_type, str(content_dir), name, submitter)
+    task = Task(_validate_in_worker, args, "validation")
     return backend.run(task, timeout)
 
 
 def _validate_in_worker(
-    store: Store, data: bytes, media_type: str, content_dir: str, name: str
+    store: Store, data: bytes, media_type: str, content_dir: str, name: str, submitter: str | None
 ) -> Report:
-    return validate_file(data, media_type, Path(content_dir), store_facts(store), name)
+    facts = store_facts(store)
+    return validate_file(data, media_type, Path(content_dir), facts, name, store, submitter)

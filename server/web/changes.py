@@ -15,9 +15,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request, url_for
 
 from ..core.problem import Problem
-from ..core.vocabulary import BASE
+from ..core.vocabulary import BASE, SUBMISSION
 from ..store.ledger import Change, Ledger
-from ..submissions.staging import SUBMISSION
 
 bp = Blueprint("changes", __name__)
 PAGE_SIZE = 100

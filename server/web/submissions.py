@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ..core.config import Settings
 from ..core.problem import Problem
+from ..core.vocabulary import SUBMISSION
 from ..store.ledger import Ledger, Token
 from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
@@ -70,7 +71,9 @@ def submit() -> Response:
         staging.check(
             ledger(),
             sid,
-            lambda data, kind: validate_against(backend(), data, kind, content_dir, limit),
+            lambda data, kind, who: validate_against(
+                backend(), data, kind, content_dir, limit, submitter=who
+            ),
         )
     except Problem as exc:
         link = url_for(".record", sid=sid, _external=True)
@@ -164,7 +167,7 @@ def _summary(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "url": url_for(".record", sid=row["id"], _external=True),
-        "iri": staging.SUBMISSION + row["id"],
+        "iri": SUBMISSION + row["id"],
         "status": row["status"],
         "submitter": row["submitter"],
         "received": row["received"],
