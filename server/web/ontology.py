@@ -6,11 +6,12 @@ import threading
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from rdflib import RDF, SKOS, Graph, Literal
 
 from ..core.media_types import GRAPH, content_type
 from ..core.problem import Problem
+from .context import settings
 from .negotiation import negotiate
 from .ontology_anchors import add_term_anchors
 from .sparql.description import RDFLIB_FORMATS
@@ -27,8 +28,7 @@ _lock = threading.Lock()
 
 
 def ontology_files() -> list[Path]:
-    folder: Path = current_app.extensions["ppkg.settings"].content_dir / "ontology"
-    return sorted(folder.glob("*.ttl"))
+    return sorted((settings().content_dir / "ontology").glob("*.ttl"))
 
 
 @bp.get("/ontology")

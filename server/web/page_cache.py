@@ -13,8 +13,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import current_app
-
 from ..store.base import Backend
 
 V = TypeVar("V")
@@ -56,11 +54,3 @@ class VersionedCache(Generic[V]):
             self._values[key] = value
             if len(self._values) > self._size:
                 self._values.popitem(last=False)
-
-
-def cache(name: str, size: int) -> VersionedCache[V]:
-    """The application's cache called `name`."""
-    found: VersionedCache[V] = current_app.extensions.setdefault(
-        "ppkg.cache." + name, VersionedCache(size)
-    )
-    return found

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
-from ..core.config import Settings
 from ..core.media_types import content_type
 from ..core.problem import Problem
 from ..validation.report import Report
 from ..validation.validate import MEDIA_TYPES, media_type_for, validate_against
+from .context import backend, settings
 from .negotiation import negotiate
 from .sparql.description import RDFLIB_FORMATS
-from .sparql.endpoint import backend
 
 bp = Blueprint("validate", __name__)
 REPORT_TYPES = ["application/json", "text/turtle", "application/ld+json", "text/html"]
-
-
-def settings() -> Settings:
-    configured: Settings = current_app.extensions["ppkg.settings"]
-    return configured
 
 
 @bp.get("/validate")

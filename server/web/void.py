@@ -11,7 +11,7 @@ import hashlib
 from importlib.metadata import PackageNotFoundError, metadata
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
@@ -19,8 +19,8 @@ from ..core.media_types import FORMAT_IRIS, GRAPH, content_type
 from ..core.problem import Problem
 from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from ..graph.dumps import Manifest, dumps_dir, read_manifest
-from ..graph.statistics import Statistics, StatisticsCache
-from ..store.base import Backend
+from ..graph.statistics import Statistics
+from .context import settings, statistics, void_bodies
 from .dumps import conditional
 from .negotiation import negotiate
 from .sparql.description import RDFLIB_FORMATS, SD
@@ -54,8 +54,7 @@ def void() -> Response:
     media_type = negotiate(request.accept_mimetypes, list(GRAPH), request.args.get("format"))
     if media_type is None:
         raise Problem(406, f"the dataset description is served as: {', '.join(GRAPH)}")
-    settings = current_app.extensions["ppkg.settings"]
-    manifest = read_manifest(dumps_dir(settings))
+    manifest = read_manifest(dumps_dir(settings()))
     key, stats = statistics()
     body = _body(key, stats, manifest, request.host_url, media_type)
     response = Response(body, content_type=content_type(media_type))
@@ -66,17 +65,11 @@ def void() -> Response:
     return conditional(response, etag, modified)
 
 
-def statistics() -> tuple[tuple[Any, ...], Statistics]:
-    cache: StatisticsCache = current_app.extensions.setdefault("ppkg.void", StatisticsCache())
-    backend: Backend = current_app.extensions["ppkg.backend"]
-    return cache.get(backend)
-
-
 def _body(
     key: tuple[Any, ...], stats: Statistics, manifest: Manifest | None, root: str, media_type: str
 ) -> str:
     """The serialised description, built once per statistics, dumps, host and format."""
-    bodies: dict[tuple[Any, ...], str] = current_app.extensions.setdefault("ppkg.void.bodies", {})
+    bodies = void_bodies()
     full_key = (key, manifest, root, media_type)
     if full_key not in bodies:
         if len(bodies) > 64:  # old statistics or dumps: start again

@@ -10,23 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
-from ...core.config import Settings
 from ...core.media_types import content_type
 from ...core.paths import href, iri_for, local_url
 from ...core.problem import Problem
 from ...core.vocabulary import DCTERMS, OWL, PPKG, PROV, SKOS
 from ...graph.describe import LISTED, Description, describe
-from ...graph.names import current_names, fallback_label
+from ...graph.names import fallback_label
+from ..context import answers, backend, descriptions, names, search_index, settings
 from ..negotiation import language_links, negotiate, page_language
-from ..page_cache import Answer, VersionedCache, cache
+from ..page_cache import Answer
 from ..page_text import TEXT
-from ..search import search_index
-from ..sparql.endpoint import backend
-from .views import CURIES, Reader, article_view, is_official, person_view, schema_org
+from .article import article_view
+from .person import is_official, person_view
+from .reader import CURIES, Reader
+from .schema_org import schema_org
 
 bp = Blueprint("linked_data", __name__)
 
@@ -60,11 +61,6 @@ WITHDRAWN_AT = PROV + "invalidatedAtTime"
 CHANGE_NOTE = SKOS + "changeNote"
 
 
-def settings() -> Settings:
-    configured: Settings = current_app.extensions["ppkg.settings"]
-    return configured
-
-
 def _resource(root: str, rest: str) -> Response:
     path, suffix = _split_suffix(f"{root}/{rest}")
     if suffix is not None:
@@ -78,12 +74,11 @@ def _resource(root: str, rest: str) -> Response:
     if media_type == "text/html":
         _page_number()  # a bad page number is a bad request, not a missing resource
     key = (request.host_url, request.full_path, media_type, lang)
-    answers: VersionedCache[Answer] = cache("answers", 4096)
-    answer = answers.get(backend(), key)
+    answer = answers().get(backend(), key)
     if answer is None:
         response = _answer(iri_for(path, settings().base_iri), media_type, suffix, lang)
         if response.status_code != 404:  # unknown addresses are endless; keep only answers
-            answers.put(backend(), key, _keep(response))
+            answers().put(backend(), key, _keep(response))
     else:
         response = Response(answer.body, answer.status, headers=list(answer.headers))
     response.vary.add("Accept")
@@ -144,11 +139,10 @@ def _describe(iri: str, for_page: bool) -> Description:
     """One query per page; one per resource for all the RDF formats."""
     if for_page:
         return describe(backend(), iri, for_page=True, page=_page_number())
-    descriptions: VersionedCache[Description] = cache("descriptions", 1024)
-    found = descriptions.get(backend(), (iri,))
+    found = descriptions().get(backend(), (iri,))
     if found is None:
         found = describe(backend(), iri, for_page=False)
-        descriptions.put(backend(), (iri,), found)
+        descriptions().put(backend(), (iri,), found)
     return found
 
 
@@ -176,13 +170,13 @@ def _not_found(iri: str, media_type: str, lang: str) -> Response:
         raise Problem(404, message)
     words = fallback_label(iri)
     suggestions = search_index().search(words, 5) if words else []
-    names = current_names()
+    known = names()
     body = render_template(
         "not_found.html",
         iri=iri,
         query=words,
         suggestions=[
-            (href(e.iri, settings().base_iri), names.label(e.iri, lang) or e.iri, e.kind)
+            (href(e.iri, settings().base_iri), known.label(e.iri, lang) or e.iri, e.kind)
             for e in suggestions
         ],
         t=TEXT[lang],
@@ -234,7 +228,7 @@ def _link_alternates(response: Response, media_type: str, negotiated: bool) -> N
 
 def _page(description: Description, lang: str, status: int) -> Response:
     base = settings().base_iri
-    reader = Reader(description, current_names(), lang, base)
+    reader = Reader(description, names(), lang, base)
     types = description.types(description.iri)
     if status == 410:
         template, view = "gone.html", _tombstone(reader)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, stream_with_context, url_for
+from flask import Blueprint, Response, request, stream_with_context, url_for
 
 from ...core.media_types import GRAPH, TABULAR, content_type
 from ...core.problem import Problem
 from ...core.scan import scan
 from ...core.vocabulary import Term
-from ...store.base import Backend, Dataset, QueryRequest, QueryResult
+from ...store.base import Dataset, QueryRequest, QueryResult
+from ..context import backend
 from ..negotiation import negotiate, prefers_html
 from .description import service_description
 from .protocol import READ_ONLY, read_request
 
 bp = Blueprint("sparql", __name__)
-
-
-def backend() -> Backend:
-    store: Backend = current_app.extensions["ppkg.backend"]
-    return store
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
