@@ -23,7 +23,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from unittest.mock import patch
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
@@ -48,10 +47,7 @@ def pyoxigraph_bulk_load(files: list[ContentFile], path: Path) -> int:
 def backend_load(inference: bool) -> Way:
     def load(files: list[ContentFile], path: Path) -> int:
         backend = oxigraph.OxigraphBackend(path, workers=1, timeout=60)
-        if inference:
-            return backend.load(files)
-        with patch("server.store.oxigraph.infer", new=_no_inference):
-            return backend.load(files)
+        return backend.load(files, infer if inference else _no_inference)
 
     return load
 

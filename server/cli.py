@@ -145,7 +145,8 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
     """
     from pyoxigraph import Store
 
-    from .validation.validate import media_type_for, render_text, store_facts, validate_file
+    from .validation.report import render_text
+    from .validation.validate import media_type_for, store_facts, validate_file
 
     path = settings.store_path
     context = store_facts(Store.read_only(str(path))) if path.exists() else None
@@ -168,6 +169,7 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
 
 def _load(backend: Backend, settings: Settings) -> None:
     """Rebuild the store from the content folders and every accepted submission."""
+    from .graph.reasoning import infer
     from .store.ledger import Ledger
     from .submissions.publishing import accepted_quads
 
@@ -175,7 +177,7 @@ def _load(backend: Backend, settings: Settings) -> None:
     ledger = Ledger(settings.ledger_path)
     accepted = accepted_quads(ledger)
     try:
-        count = backend.load(files, progress=sys.stderr.isatty(), extra=accepted)
+        count = backend.load(files, infer, progress=sys.stderr.isatty(), extra=accepted)
     except Problem as exc:
         raise click.ClickException(exc.message) from exc
     ledger.release()
@@ -192,10 +194,16 @@ def _recover(settings: Settings, backend: Backend) -> None:
     from .store.ledger import Ledger
     from .submissions.publishing import recover
     from .submissions.staging import check_received
+    from .validation.validate import validate_against
 
     ledger = Ledger(settings.ledger_path)
-    content_dir = settings.content_dir
-    checked = check_received(ledger, lambda data, kind: backend.validate(data, kind, content_dir))
+    content_dir, limit = settings.content_dir, settings.validation_timeout
+    checked = check_received(
+        ledger,
+        lambda data, kind, who: validate_against(
+            backend, data, kind, content_dir, limit, submitter=who
+        ),
+    )
     published = recover(ledger, backend, settings.content_dir)
     if checked or published:
         click.echo(f"recovered: {checked} checked, {len(published)} published", err=True)
@@ -203,7 +211,7 @@ def _recover(settings: Settings, backend: Backend) -> None:
 
 @main.group()
 def token() -> None:
-    """Issue, list and revoke the bearer tokens of partners and reviewers."""
+    """Issue, rotate, list and revoke the bearer tokens of partners and reviewers."""
 
 
 @token.command("issue")
@@ -220,6 +228,20 @@ def token_issue(settings: Settings, name: str, role: str, label: str) -> None:
         click.echo(tokens.issue(Ledger(settings.ledger_path), name, role, label))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+
+
+@token.command("rotate")
+@click.argument("name")
+@click.pass_obj
+def token_rotate(settings: Settings, name: str) -> None:
+    """Replace NAME's token by a new one (printed once), keeping its role and label."""
+    from .store.ledger import Ledger
+    from .submissions import tokens
+
+    try:
+        click.echo(tokens.rotate(Ledger(settings.ledger_path), name))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @token.command("list")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -128,6 +129,51 @@ def test_a_revoked_token_is_refused(tmp_path: Path) -> None:
         stop_server(server)
 
 
+def test_a_revoked_name_can_be_issued_again(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    old = ppkg(data_dir, "token", "issue", "ovd-info", "--role", "partner", "--label", "OVD")
+    ppkg(data_dir, "token", "revoke", "ovd-info")
+    new = ppkg(data_dir, "token", "issue", "ovd-info", "--role", "partner", "--label", "OVD")
+    assert new != old
+    listing = ppkg(data_dir, "token", "list")
+    assert listing.splitlines() == [listing.splitlines()[0]]  # one holder, the same name
+    assert listing.startswith("ovd-info\tpartner\tOVD\tactive")
+
+
+def test_an_active_name_is_not_issued_twice(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    ppkg(data_dir, "token", "issue", "ovd-info", "--role", "partner")
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        ppkg(data_dir, "token", "issue", "ovd-info", "--role", "reviewer")
+    assert "ppkg token rotate ovd-info" in refused.value.stderr
+    assert "\tpartner\t" in ppkg(data_dir, "token", "list")
+
+
+def test_rotating_a_token_keeps_the_holder_and_stops_the_old_token(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    old = ppkg(data_dir, "token", "issue", "ngo", "--role", "partner", "--label", "NGO")
+    new = ppkg(data_dir, "token", "rotate", "ngo")
+    assert new.startswith("ppkg_") and new != old
+    assert ppkg(data_dir, "token", "list").startswith("ngo\tpartner\tNGO\tactive")
+    server = start_server(data_dir)
+    try:
+        answers = [
+            requests.post(
+                server.url + "/submissions",
+                data=SUBMISSION,
+                headers={"Authorization": f"Bearer {t}", "Content-Type": "application/trig"},
+            )
+            for t in (old, new)
+        ]
+        assert [a.status_code for a in answers] == [401, 201]
+        assert answers[1].json()["submitter"] == "ngo"
+    finally:
+        stop_server(server)
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        ppkg(data_dir, "token", "rotate", "nobody")
+    assert "no token named 'nobody'" in refused.value.stderr
+
+
 # --- staging ----------------------------------------------------------------------------------
 
 
@@ -190,6 +236,94 @@ def test_a_nonconforming_submission_cannot_be_accepted(service: Service) -> None
     assert record["report"]["counts"]["Violation"] > 0
     response = service.decide(record["id"], "accept", service.reviewer)
     assert response.status_code == 409
+
+
+def test_a_nonconforming_or_malformed_submission_can_be_rejected(service: Service) -> None:
+    body = SUBMISSION.replace(b'schema:name "Test Person"@en', b'schema:name "Test Person"')
+    nonconforming = submit(service, body)["id"]
+    assert service.post(service.partner, b"<urn:a> <urn:b> .").status_code == 400
+    listed = service.get("/submissions?status=malformed", service.reviewer).json()
+    malformed = listed["submissions"][-1]["id"]
+    for sid in (nonconforming, malformed):
+        response = service.decide(sid, "reject", service.reviewer, reason="replaced")
+        assert response.status_code == 200, response.text
+        record = service.get(f"/submissions/{sid}", service.reviewer).json()
+        assert (record["status"], record["reason"]) == ("rejected", "replaced")
+        again = service.decide(sid, "accept", service.reviewer)
+        assert again.status_code == 409
+
+
+def test_an_accepted_submission_cannot_be_rejected(service: Service) -> None:
+    sid = submit(service, SUBMISSION.replace(b"test-person", b"test-person-kept"))["id"]
+    assert service.decide(sid, "accept", service.reviewer).status_code == 200
+    response = service.decide(sid, "reject", service.reviewer)
+    assert response.status_code == 409
+    assert "decided" in response.text
+    assert service.get(f"/submissions/{sid}", service.reviewer).json()["status"] == "accepted"
+
+
+def graph_variant(graph: str, tag: bytes) -> bytes:
+    """The fixture submission in `graph`, its nodes renamed with `tag` so tests do not meet."""
+    body = SUBMISSION.replace(b"test-person", b"test-person-" + tag)
+    body = body.replace(b"test-case", b"test-case-" + tag).replace(
+        b"pros:test ", b"pros:t-" + tag + b" "
+    )
+    return body.replace(SOURCE.encode() + b">", graph.encode() + b">")
+
+
+def graph_messages(record: dict[str, Any], graph: str) -> list[str]:
+    return [
+        r["messages"]["en"]
+        for r in record["report"]["results"]
+        if r["focus"] == graph and r["severity"] == "Violation"
+    ]
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [
+        "https://w3id.org/ppkg/graph/ontology",
+        "https://w3id.org/ppkg/graph/shapes",
+        "https://w3id.org/ppkg/graph/inferred",
+        "https://w3id.org/ppkg/graph/submissions",
+        "https://w3id.org/ppkg/submission/someone-elses",
+    ],
+)
+def test_a_graph_ppkg_writes_is_refused(service: Service, graph: str) -> None:
+    record = submit(service, graph_variant(graph, graph.rsplit("/", 1)[1].encode()))
+    assert record["status"] == "nonconforming"
+    assert any("ppkg itself writes" in m for m in graph_messages(record, graph)), record
+    assert service.decide(record["id"], "accept", service.reviewer).status_code == 409
+    assert not ask(
+        service.server,
+        f"ASK {{ GRAPH <{graph}> {{ ?s a <{PROV}Entity> ; "
+        f'<http://www.w3.org/2000/01/rdf-schema#label> "Test submission"@en }} }}',
+    )
+    validated = requests.post(
+        service.server.url + "/validate",
+        data=graph_variant(graph, b"v"),
+        headers={"Content-Type": "application/trig", "Accept": "application/json"},
+    ).json()
+    assert not validated["conforms"]
+
+
+def test_an_editorial_source_graph_is_refused(service: Service) -> None:
+    graph = "https://w3id.org/ppkg/source/ua-82-20"
+    record = submit(service, graph_variant(graph, b"editorial"))
+    assert record["status"] == "nonconforming"
+    assert any("editorial source graph" in m for m in graph_messages(record, graph)), record
+
+
+def test_only_the_partner_who_brought_a_graph_writes_it_again(service: Service) -> None:
+    graph = "https://w3id.org/ppkg/source/test-owned"
+    first = submit(service, graph_variant(graph, b"owned"))
+    assert first["status"] == "pending", first
+    assert service.decide(first["id"], "accept", service.reviewer).status_code == 200
+    other = service.post(service.other_partner, graph_variant(graph, b"owned-b")).json()
+    assert other["status"] == "nonconforming"
+    assert any("another partner" in m for m in graph_messages(other, graph)), other
+    again = submit(service, graph_variant(graph, b"owned-2"))
+    assert again["status"] == "pending", again
 
 
 def test_a_partner_sees_only_their_own(service: Service) -> None:

@@ -17,13 +17,8 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, parse, seriali
 from pyshacl import validate as shacl_validate
 from rdflib import OWL, SH, BNode, Graph, Literal, Node, URIRef
 
-from server.validation.validate import (
-    DESCRIBES,
-    ontology_triples,
-    parse_rdf,
-    shapes_graph,
-    validate,
-)
+from server.validation.shapes import ontology_triples, shapes_graph
+from server.validation.validate import DESCRIBES, parse_rdf, validate
 
 from .conftest import REPO, Server
 

@@ -17,9 +17,8 @@ import yaml
 from pyoxigraph import Literal, NamedNode
 
 from .problem import Problem
-from .vocabulary import LAW_ARTICLE, Term
+from .vocabulary import LAW_ARTICLE, XSD, Term
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RESERVED = {"format"}  # output negotiation, not a query parameter
 
 

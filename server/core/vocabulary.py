@@ -18,6 +18,12 @@ SUBMISSION_BASE = "urn:ppkg:submission:"
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_SHAPES = BASE + "graph/shapes"
 GRAPH_INFERRED = BASE + "graph/inferred"
+# The provenance of accepted submissions; a submission's own IRI; a submitter's.
+GRAPH_SUBMISSIONS = BASE + "graph/submissions"
+SUBMISSION = BASE + "submission/"
+AGENT = BASE + "agent/"
+# The shapes' own terms (a validation states which named graph describes which subject).
+SHAPES = BASE + "shapes#"
 
 # The vocabularies the ontology aligns with.
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

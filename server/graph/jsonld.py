@@ -19,10 +19,11 @@ from typing import IO, Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from ..core.content import content_files
+from ..core.vocabulary import TYPE, XSD
 
 Subject = NamedNode | BlankNode
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_TYPE = TYPE
+XSD_STRING = XSD + "string"
 # `@prefix name: <iri> .` or `PREFIX name: <iri>`, as content files declare them at the top.
 PREFIX_LINE = re.compile(r"\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 # A prefix named like an IRI scheme would make full IRIs of that scheme read as compact IRIs.

@@ -16,6 +16,5 @@ def open_backend(settings: Settings) -> Backend:
             settings.workers,
             settings.query_timeout,
             settings.publish_sensitive,
-            settings.validation_timeout,
         )
     raise ValueError(f"unknown backend {settings.backend!r}; known: oxigraph")

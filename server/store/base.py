@@ -5,16 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import IO, Any, Generic, Protocol, TypeVar
 
-from pyoxigraph import Quad
+from pyoxigraph import Quad, Store
 
 from ..core.content import ContentFile
 from ..core.vocabulary import Term
-
-if TYPE_CHECKING:
-    from ..validation.validate import Report
 
 R = TypeVar("R")
 
@@ -46,14 +42,21 @@ class QueryRequest:
 
 
 @dataclass(frozen=True)
-class ValidationRequest:
-    """A file to validate against the shapes of `content_dir`, with the store's facts about the
-    IRIs it cites; `name` is what error messages call it."""
+class Task(Generic[R]):
+    """Work for a worker: `function(store, *args)` on a read-only store, its result sent back.
 
-    data: bytes
-    media_type: str
-    content_dir: str
-    name: str
+    `function` must be a module-level function and `args` picklable, since both cross to the
+    worker process; the store knows nothing of what the task does (validation, for one), so it
+    imports no layer above it. `name` is what messages about it call it.
+    """
+
+    function: Callable[..., R]
+    args: tuple[Any, ...] = ()
+    name: str = "task"
+
+
+# How a store is built after its files are loaded: the inference step, passed in by the caller.
+Infer = Callable[[Store], object]
 
 
 @dataclass
@@ -102,9 +105,14 @@ class Backend(Protocol):
     def is_empty(self) -> bool: ...
 
     def load(
-        self, files: list[ContentFile], progress: bool = False, extra: Iterable[Quad] = ()
+        self,
+        files: list[ContentFile],
+        infer: Infer,
+        progress: bool = False,
+        extra: Iterable[Quad] = (),
     ) -> int:
-        """Replace the content with `files` and the `extra` quads, then infer; return the count."""
+        """Replace the content with `files` and the `extra` quads, then run `infer` on the new
+        store before it replaces the old; return the number of quads."""
         ...
 
     def write(self, change: Callable[[Any], R]) -> R:
@@ -123,9 +131,6 @@ class Backend(Protocol):
         """Run `request`; `cancelled()` turning true (the client left) stops the work."""
         ...
 
-    def validate(
-        self, data: bytes, media_type: str, content_dir: Path, name: str = "the submission"
-    ) -> Report:
-        """Parse and validate a file with the facts the store holds about what it cites, within
-        the validation time limit (Problem 400 if malformed, 503 past the limit)."""
+    def run(self, task: Task[R], timeout: float) -> R:
+        """Run `task` on a read-only view of the store, stopped past `timeout` seconds (503)."""
         ...

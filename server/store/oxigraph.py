@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, Any, cast
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from tqdm import tqdm
@@ -15,13 +15,9 @@ from tqdm import tqdm
 from ..core.content import ContentFile
 from ..core.problem import Problem
 from ..core.vocabulary import ONTOLOGY
-from ..graph.reasoning import infer
-from .base import QueryRequest, QueryResult, R, ValidationRequest
+from .base import Infer, QueryRequest, QueryResult, R, Task
 from .evaluate import evaluate, serialize
 from .workers import WorkerPool, serve_requests
-
-if TYPE_CHECKING:
-    from ..validation.validate import Report
 
 FORMATS = {
     ".ttl": RdfFormat.TURTLE,
@@ -43,11 +39,9 @@ class OxigraphBackend:
         workers: int,
         timeout: float,
         publish_sensitive: bool = False,
-        validation_timeout: float = 120.0,
     ) -> None:
         self.path = path
         self._publish_sensitive = publish_sensitive
-        self._validation_timeout = validation_timeout
         self._pool = WorkerPool(_worker_main, str(path), workers, timeout)
         self._graphs: frozenset[str] | None = None
         self._revision = 0
@@ -75,15 +69,11 @@ class OxigraphBackend:
     ) -> QueryResult:
         return self._pool.execute(request, cancelled)
 
-    def validate(
-        self, data: bytes, media_type: str, content_dir: Path, name: str = "the submission"
-    ) -> Report:
-        """In a worker, so that the time limit can stop parsing, validating and locating alike;
-        the worker reads the cited facts itself."""
-        request = ValidationRequest(data, media_type, str(content_dir), name)
-        result = self._pool.execute(request, timeout=self._validation_timeout)
-        report: Report = pickle.loads(result.read())  # from our own worker
-        return report
+    def run(self, task: Task[R], timeout: float) -> R:
+        """In a worker, so that the time limit can stop the task whatever it is doing."""
+        result = self._pool.execute(task, timeout=timeout)
+        answer: R = pickle.loads(result.read())  # from our own worker
+        return answer
 
     def write(self, change: Callable[[Store], R]) -> R:
         with self._pool.paused():
@@ -98,7 +88,11 @@ class OxigraphBackend:
         return result
 
     def load(
-        self, files: list[ContentFile], progress: bool = False, extra: Iterable[Quad] = ()
+        self,
+        files: list[ContentFile],
+        infer: Infer,
+        progress: bool = False,
+        extra: Iterable[Quad] = (),
     ) -> int:
         """Replace the store's content with `files` and `extra`; return the number of quads."""
         building = self.path.with_name(self.path.name + ".loading")
@@ -192,9 +186,9 @@ class _PipeSink:
         pass
 
 
-def _answer(store: Store, request: QueryRequest | ValidationRequest, conn: Connection) -> None:
-    if isinstance(request, ValidationRequest):
-        _validate(store, request, conn)
+def _answer(store: Store, request: QueryRequest | Task[Any], conn: Connection) -> None:
+    if isinstance(request, Task):
+        _run(store, request, conn)
         return
     try:
         results, media_type = evaluate(store, request)
@@ -206,25 +200,17 @@ def _answer(store: Store, request: QueryRequest | ValidationRequest, conn: Conne
     conn.send(("end",))
 
 
-def _validate(store: Store, request: ValidationRequest, conn: Connection) -> None:
-    from ..validation.validate import store_facts, validate_file
-
+def _run(store: Store, task: Task[Any], conn: Connection) -> None:
     try:
-        report = validate_file(
-            request.data,
-            request.media_type,
-            Path(request.content_dir),
-            store_facts(store),
-            request.name,
-        )
+        answer = task.function(store, *task.args)
     except Problem as exc:
         conn.send(("error", exc.status, exc.message))
         return
-    except (OSError, ValueError, SyntaxError) as exc:  # the shapes themselves are broken
-        conn.send(("error", 500, f"validation failed: {exc}"))
+    except Exception as exc:  # reported, not fatal: the worker serves the next request
+        conn.send(("error", 500, f"the {task.name} failed: {exc}"))
         return
     conn.send(("start", "application/x-python-pickle"))
-    conn.send(("chunk", pickle.dumps(report)))
+    conn.send(("chunk", pickle.dumps(answer)))
     conn.send(("end",))
 
 

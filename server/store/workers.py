@@ -21,7 +21,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ..core.problem import Problem
-from .base import QueryRequest, QueryResult, ValidationRequest
+from .base import QueryRequest, QueryResult, Task
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +148,12 @@ class WorkerPool:
 
     def execute(
         self,
-        request: QueryRequest | ValidationRequest,
+        request: QueryRequest | Task[Any],
         cancelled: Cancelled | None = None,
         timeout: float | None = None,
     ) -> QueryResult:
         seconds = self.timeout if timeout is None else timeout
-        task = "validation" if isinstance(request, ValidationRequest) else "query"
+        task = request.name if isinstance(request, Task) else "query"
         deadline = _Deadline(time.monotonic() + seconds, cancelled or _never, seconds, task)
         worker = self._acquire(deadline.at)
         try:
@@ -226,18 +226,13 @@ class WorkerPool:
                 self._discard(worker)
 
     def _recv(self, worker: Worker, deadline: _Deadline) -> tuple[Any, ...]:
-        while not worker.conn.poll(POLL_INTERVAL):
-            if deadline.cancelled():
-                raise Problem(499, f"the client went away; the {deadline.task} was stopped")
-            if time.monotonic() >= deadline.at:
-                raise Problem(
-                    503,
-                    f"the {deadline.task} ran longer than the limit of {deadline.seconds:g} s"
-                    " and was stopped",
-                )
+        # A writer's pause may kill the worker, closing its pipe, while this thread waits on it:
+        # the closed handle (OSError) means the same as the worker's end of the pipe (EOFError).
         try:
+            while not worker.conn.poll(POLL_INTERVAL):
+                self._check(deadline)
             message: tuple[Any, ...] = worker.conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             with self._lock:
                 stopped = worker not in self._all  # a writer's pause outlasted it
             if stopped:
@@ -248,6 +243,17 @@ class WorkerPool:
                 ) from None
             raise Problem(500, f"the worker died while running the {deadline.task}") from None
         return message
+
+    @staticmethod
+    def _check(deadline: _Deadline) -> None:
+        if deadline.cancelled():
+            raise Problem(499, f"the client went away; the {deadline.task} was stopped")
+        if time.monotonic() >= deadline.at:
+            raise Problem(
+                503,
+                f"the {deadline.task} ran longer than the limit of {deadline.seconds:g} s"
+                " and was stopped",
+            )
 
     def _discard(self, worker: Worker) -> None:
         with self._lock:

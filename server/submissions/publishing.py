@@ -18,29 +18,43 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
 
 from ..core.problem import Problem
-from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY
+from ..core.vocabulary import (
+    AGENT,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_SUBMISSIONS,
+    ONTOLOGY,
+    PROV,
+    RDFS,
+    SUBMISSION,
+    TYPE,
+    XSD,
+)
 from ..graph.reasoning import infer
 from ..store.base import Backend, QueryRequest
 from ..store.ledger import Change, Ledger, Token, now
-from ..validation.validate import ontology_triples
+from ..validation.shapes import ontology_triples
 from .crash_points import crash_point
-from .staging import SUBMISSION, log, stored_quads
+from .staging import log, stored_quads
 
-GRAPH_SUBMISSIONS = BASE + "graph/submissions"
-AGENT = BASE + "agent/"
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-XSD_DATETIME = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+RDF_TYPE = NamedNode(TYPE)
+RDFS_LABEL = NamedNode(RDFS + "label")
+XSD_DATETIME = NamedNode(XSD + "dateTime")
 SENSITIVE = NamedNode(ONTOLOGY + "sensitive")
 
+# What each verdict may follow: a published submission is never un-published by a reject.
+DECIDABLE = {
+    "accepted": ("pending",),
+    "rejected": ("received", "malformed", "unvalidated", "nonconforming", "pending"),
+}
 _publishing = threading.Lock()  # one accept at a time: each sees the store the last one left
 
 
 def decide(ledger: Ledger, sid: str, reviewer: Token, verdict: str, reason: str | None) -> bool:
     """Commit a reviewer's decision; False if it was already taken (a retried request).
 
-    404 for no such submission, 409 if it is neither pending nor already given this verdict.
+    Only a pending submission (it conforms) can be accepted; any not yet decided can be rejected,
+    so that none stays undecided forever. 404 for no such submission, 409 otherwise.
     """
     with ledger.transaction() as db:
         row = db.execute("SELECT status FROM submissions WHERE id = ?", (sid,)).fetchone()
@@ -48,10 +62,8 @@ def decide(ledger: Ledger, sid: str, reviewer: Token, verdict: str, reason: str 
             raise Problem(404, f"no submission {sid}")
         if row["status"] == verdict:
             return False
-        if row["status"] != "pending":
-            raise Problem(
-                409, f"submission {sid} is {row['status']}; only a pending one is decided"
-            )
+        if row["status"] not in DECIDABLE[verdict]:
+            raise Problem(409, _undecidable(sid, row["status"], verdict))
         db.execute(
             "UPDATE submissions SET status = ?, decided_by = ?, decided = ?, reason = ?"
             " WHERE id = ?",
@@ -60,6 +72,12 @@ def decide(ledger: Ledger, sid: str, reviewer: Token, verdict: str, reason: str 
         log(db, sid, reviewer.name, verdict, reason)
     crash_point("decided")
     return True
+
+
+def _undecidable(sid: str, status: str, verdict: str) -> str:
+    if verdict == "accepted":
+        return f"submission {sid} is {status}; only a pending (conforming) one can be accepted"
+    return f"submission {sid} is {status} already; a decided submission stays decided"
 
 
 def publish(ledger: Ledger, backend: Backend, content_dir: Path, sid: str) -> Change:

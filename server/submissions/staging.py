@@ -14,11 +14,10 @@ from datetime import UTC, datetime
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse, serialize
 
 from ..core.problem import Problem
-from ..core.vocabulary import BASE
+from ..core.vocabulary import BASE, SUBMISSION
 from ..store.ledger import Ledger, Token, now
 from ..validation.validate import Validator, parse_rdf
 
-SUBMISSION = BASE + "submission/"
 GENID = BASE + ".well-known/genid/"
 
 
@@ -56,7 +55,7 @@ def check(ledger: Ledger, sid: str, validator: Validator) -> str:
     Malformed input is kept with its error, and one whose validation ran past the time limit as
     `unvalidated` (the Problem is raised again for the response).
     """
-    row = ledger.row("SELECT raw, media_type FROM submissions WHERE id = ?", sid)
+    row = ledger.row("SELECT raw, media_type, submitter FROM submissions WHERE id = ?", sid)
     assert row is not None
     try:
         quads = parse_rdf(row["raw"], row["media_type"], "the submission")
@@ -64,7 +63,7 @@ def check(ledger: Ledger, sid: str, validator: Validator) -> str:
         _finish(ledger, sid, "malformed", json.dumps({"error": exc.message}), None, None)
         raise
     try:
-        report = validator(row["raw"], row["media_type"])
+        report = validator(row["raw"], row["media_type"], row["submitter"])
     except Problem as exc:
         _finish(ledger, sid, "unvalidated", json.dumps({"error": exc.message}), None, None)
         raise

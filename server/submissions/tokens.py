@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import sqlite3
 
 from ..core.problem import Problem
 from ..store.ledger import Ledger, Token, now
@@ -29,16 +28,40 @@ def issue(ledger: Ledger, name: str, role: str, label: str) -> str:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not NAME.match(name):
         raise ValueError("a token name is lower-case letters, digits and hyphens, e.g. ovd-info")
-    token = "ppkg_" + secrets.token_urlsafe(32)
-    try:
-        with ledger.transaction() as db:
-            db.execute(
-                "INSERT INTO tokens (name, role, label, hash, created) VALUES (?, ?, ?, ?, ?)",
-                (name, role, label or name, digest(token), now()),
+    token = _new_token()
+    with ledger.transaction() as db:
+        # A revoked name may be issued again: the holder keeps its name, and so its agent IRI.
+        cursor = db.execute(
+            "INSERT INTO tokens (name, role, label, hash, created) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET role = excluded.role, label = excluded.label,"
+            " hash = excluded.hash, created = excluded.created, revoked = NULL"
+            " WHERE tokens.revoked IS NOT NULL",
+            (name, role, label or name, digest(token), now()),
+        )
+        if cursor.rowcount != 1:  # the name is held by an active token
+            raise ValueError(
+                f"a token named {name!r} is active; rotate it (ppkg token rotate {name})"
+                " or revoke it first"
             )
-    except sqlite3.IntegrityError:
-        raise ValueError(f"a token named {name!r} exists; revoke it first") from None
     return token
+
+
+def rotate(ledger: Ledger, name: str) -> str:
+    """A new token for `name`, with its role and label, in one step: the old one stops working
+    at once (a leaked token is replaced without changing who the holder is in the provenance)."""
+    token = _new_token()
+    with ledger.transaction() as db:
+        cursor = db.execute(
+            "UPDATE tokens SET hash = ?, created = ?, revoked = NULL WHERE name = ?",
+            (digest(token), now(), name),
+        )
+    if cursor.rowcount != 1:
+        raise ValueError(f"no token named {name!r}; issue one with ppkg token issue")
+    return token
+
+
+def _new_token() -> str:
+    return "ppkg_" + secrets.token_urlsafe(32)
 
 
 def revoke(ledger: Ledger, name: str) -> bool:

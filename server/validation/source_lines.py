@@ -11,7 +11,7 @@ JSON-LD has no lines; its report lists the keys the @context drops instead (`jso
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pyoxigraph import RdfFormat, parse
 from rdflib import Dataset
@@ -20,9 +20,7 @@ from rdflib.plugins.parsers.trig import TrigSinkParser
 
 from ..core.vocabulary import SUBMISSION_BASE
 from .jsonld_keys import dropped_keys
-
-if TYPE_CHECKING:
-    from .validate import Report, Result
+from .report import Report, Result
 
 Key = tuple[str, ...]
 LINE_FORMATS = {

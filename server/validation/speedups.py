@@ -1,6 +1,7 @@
 """Three things pySHACL 0.40 does slowly on our data, and the least it takes to avoid them.
 
-None changes pySHACL's results (the tests compare them with plain pySHACL runs).
+None changes pySHACL's results (the tests compare them with plain pySHACL runs). Nothing here
+acts on import: `validate` applies `hash_constraint_parameters` before each run.
 """
 
 from __future__ import annotations
@@ -34,9 +35,6 @@ def hash_constraint_parameters() -> None:
     if getattr(pyshacl_shape, "CONSTRAINT_PARAMS", None) is None:
         parameters = _HashedList(CONSTRAINT_PARAMETERS_MAP)
         setattr(pyshacl_shape, "CONSTRAINT_PARAMS", (parameters, CONSTRAINT_PARAMETERS_MAP))  # noqa: B010
-
-
-hash_constraint_parameters()
 
 
 class FastDataGraph(OxigraphDataGraph):

@@ -15,9 +15,8 @@ from typing import Any
 from flask import Blueprint, Response, request, url_for
 
 from ..core.problem import Problem
-from ..core.vocabulary import ONTOLOGY
+from ..core.vocabulary import ONTOLOGY, SUBMISSION
 from ..store.ledger import Change
-from ..submissions.staging import SUBMISSION
 from .context import ledger
 
 bp = Blueprint("changes", __name__)

@@ -17,10 +17,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from ..core.problem import Problem
+from ..core.vocabulary import SUBMISSION
 from ..store.ledger import Token
 from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
-from ..validation.validate import MEDIA_TYPES
+from ..validation.validate import MEDIA_TYPES, validate_against
 from .context import backend, ledger, settings
 
 bp = Blueprint("submissions", __name__)
@@ -60,7 +61,14 @@ def submit() -> Response:
     sid = staging.receive(ledger(), raw, media_type, filename, who, replaces)
     try:
         content_dir = settings().content_dir
-        staging.check(ledger(), sid, lambda data, kind: backend().validate(data, kind, content_dir))
+        limit = settings().validation_timeout
+        staging.check(
+            ledger(),
+            sid,
+            lambda data, kind, who: validate_against(
+                backend(), data, kind, content_dir, limit, submitter=who
+            ),
+        )
     except Problem as exc:
         link = url_for(".record", sid=sid, _external=True)
         raise Problem(exc.status, f"{exc.message} (kept as {link})") from exc
@@ -153,7 +161,7 @@ def _summary(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "url": url_for(".record", sid=row["id"], _external=True),
-        "iri": staging.SUBMISSION + row["id"],
+        "iri": SUBMISSION + row["id"],
         "status": row["status"],
         "submitter": row["submitter"],
         "received": row["received"],

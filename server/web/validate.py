@@ -8,7 +8,8 @@ from flask import Blueprint, Response, render_template, request
 
 from ..core.media_types import content_type, rdf_media_type
 from ..core.problem import Problem
-from ..validation.validate import MEDIA_TYPES, Report, media_type_for
+from ..validation.report import Report
+from ..validation.validate import MEDIA_TYPES, media_type_for, validate_against
 from .context import backend, settings
 from .negotiation import negotiate
 
@@ -29,7 +30,10 @@ def validate_submission() -> Response:
     if media_type is None:
         raise Problem(406, f"the report is served as: {', '.join(REPORT_TYPES)}")
     data, rdf_type, name = _submitted()
-    report = backend().validate(data, rdf_type, settings().content_dir, name)
+    config = settings()
+    report = validate_against(
+        backend(), data, rdf_type, config.content_dir, config.validation_timeout, name
+    )
     response = _render(report, media_type, name)
     response.vary.add("Accept")
     return response

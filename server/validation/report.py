@@ -1,0 +1,153 @@
+"""A validation's report: its results as people and programs read them, and its SHACL graph.
+
+The report keeps only the results about the submission's own nodes (see `validate`), and its
+SHACL graph holds exactly those, so the summary and the graph say the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, Store
+from rdflib import RDF, SH, BNode, Graph, Literal, Node, URIRef
+
+from ..core.vocabulary import RDFS, SCHEMA
+
+RDFS_LABEL = NamedNode(RDFS + "label")
+SCHEMA_NAME = NamedNode(SCHEMA + "name")
+SEVERITY_NAMES: dict[Node | None, str] = {
+    SH.Violation: "Violation",
+    SH.Warning: "Warning",
+    SH.Info: "Info",
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    messages: dict[str, str]
+    shape: str | None
+    constraint: str | None
+    focus_label: str | None = None
+    focus_is_blank: bool = False
+    line: int | None = None  # in the submitted file, where its format has lines
+
+
+@dataclass
+class Report:
+    conforms: bool
+    results: list[Result]
+    graph: Graph = field(repr=False)
+    shapes: str = ""  # the version of the shapes: a stored report says what it was checked against
+    dropped_keys: list[str] = field(default_factory=list)  # JSON Pointers: JSON-LD left them out
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(SEVERITY_NAMES.values(), 0)
+        for result in self.results:
+            counts[result.severity] += 1
+        return counts
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "results": [r.__dict__ for r in self.results],
+            "shapes": self.shapes,
+            "dropped_keys": self.dropped_keys,
+        }
+
+
+def kept_report(report: Graph, kept: list[Node], data: Store, shapes: str) -> Report:
+    """The report of the `kept` results of pySHACL's `report`, labelled from `data`."""
+    results = _results(report, kept, data)
+    conforms = not any(r.severity == "Violation" for r in results)
+    return Report(conforms, results, _report_graph(report, kept, conforms), shapes)
+
+
+def _report_graph(report: Graph, kept: list[Node], conforms: bool) -> Graph:
+    """A SHACL report of the kept results only, so it says what the summary says."""
+    graph = Graph()
+    for prefix, namespace in report.namespaces():
+        graph.bind(prefix, namespace)
+    root = BNode()
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(conforms)))
+    for node in kept:
+        graph.add((root, SH.result, node))
+        graph += report.cbd(node)
+    return graph
+
+
+def _results(report: Graph, kept: list[Node], data: Store) -> list[Result]:
+    results = []
+    for node in kept:
+        focus = report.value(node, SH.focusNode)
+        messages = {
+            _language(m): str(m)
+            for m in report.objects(node, SH.resultMessage)
+            if isinstance(m, Literal)
+        }
+        results.append(
+            Result(
+                severity=SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation"),
+                focus=str(focus),
+                path=_text(report.value(node, SH.resultPath)),
+                value=_text(report.value(node, SH.value)),
+                messages=messages,
+                shape=_text(report.value(node, SH.sourceShape)),
+                constraint=_text(report.value(node, SH.sourceConstraintComponent)),
+                focus_label=_label(data, focus),
+                focus_is_blank=isinstance(focus, BNode),
+            )
+        )
+    return sorted(results, key=lambda r: (r.severity != "Violation", r.focus, r.path or ""))
+
+
+def _language(message: Literal) -> str:
+    """pySHACL drops the language tag of SPARQL constraints' messages; Cyrillic means Russian."""
+    if message.language:
+        return message.language
+    return "ru" if re.search("[\u0400-\u04ff]", str(message)) else "en"
+
+
+def _label(data: Store, node: Node | None) -> str | None:
+    if not isinstance(node, URIRef):
+        return None
+    for predicate in (RDFS_LABEL, SCHEMA_NAME):
+        for quad in data.quads_for_pattern(NamedNode(str(node)), predicate, None):
+            obj = quad.object
+            if isinstance(obj, OxLiteral) and obj.language in (None, "en"):
+                return str(obj.value)
+    return None
+
+
+def _text(node: Node | None) -> str | None:
+    return None if node is None else str(node)
+
+
+def render_text(report: Report, name: str) -> str:
+    """A report people read: which node, which property, which value, what was expected."""
+    counts = report.counts()
+    verdict = "conforms" if report.conforms else "does NOT conform"
+    tally = ", ".join(f"{n} {k.lower()}s" for k, n in counts.items())
+    lines = [f"{name}: {verdict} ({tally}; shapes {report.shapes})"]
+    for r in report.results:
+        label = f" ({r.focus_label})" if r.focus_label else ""
+        where = f", line {r.line}" if r.line else ""
+        focus = f"_:{r.focus}" if r.focus_is_blank else f"<{r.focus}>"
+        lines.append(f"  {r.severity}: {focus}{label}{where}")
+        if r.path:
+            lines.append(f"    property: <{r.path}>")
+        if r.value is not None:
+            lines.append(f"    value:    {r.value}")
+        for lang in ("en", "ru"):
+            if lang in r.messages:
+                lines.append(f"    [{lang}] {r.messages[lang]}")
+    for pointer in report.dropped_keys:
+        lines.append(f"  Warning: the JSON-LD key at {pointer} is not in the @context: dropped")
+    return "\n".join(lines)
