@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, request, url_for
 
 from ..core.problem import Problem
-from ..core.vocabulary import BASE, SUBMISSION
+from ..core.vocabulary import ONTOLOGY, SUBMISSION
 from ..store.ledger import Change
 from .context import ledger
 
@@ -23,7 +23,7 @@ bp = Blueprint("changes", __name__)
 PAGE_SIZE = 100
 CONTEXT = [
     "https://www.w3.org/ns/activitystreams",
-    {"ppkg": BASE + "ontology#", "patch": {"@id": "ppkg:patch", "@type": "@id"}},
+    {"ppkg": ONTOLOGY, "patch": {"@id": "ppkg:patch", "@type": "@id"}},
 ]
 MEDIA_TYPE = "application/activity+json"
 

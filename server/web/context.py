@@ -22,7 +22,7 @@ from ..graph.search_index import SearchIndex, SearchIndexCache
 from ..graph.statistics import Statistics, StatisticsCache
 from ..store.base import Backend
 from ..store.ledger import Ledger
-from .page_cache import Answer, VersionedCache
+from .page_cache import Answer, LatestCache, VersionedCache
 
 log = logging.getLogger(__name__)
 EXTENSION = "ppkg"
@@ -48,6 +48,8 @@ class AppState:
     statistics: StatisticsCache = field(default_factory=StatisticsCache)
     # The serialised VoID description, by statistics, dumps, host and format.
     void_bodies: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    # pyLODE's page of the ontology (seconds to make), by the ontology files and their times.
+    ontology_page: LatestCache[str] = field(default_factory=LatestCache)
 
 
 def init_app(app: Flask, settings: Settings, backend: Backend) -> AppState:
@@ -111,6 +113,10 @@ def statistics() -> tuple[tuple[Any, ...], Statistics]:
 
 def void_bodies() -> dict[tuple[Any, ...], str]:
     return state().void_bodies
+
+
+def ontology_page() -> LatestCache[str]:
+    return state().ontology_page
 
 
 def warm_up(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Answers to IRIs, kept until the store changes.
+"""Answers to IRIs, kept until the store changes; and pages made from files, kept until the
+files change.
 
 The data changes only when a release or an accepted submission writes the store, so an answer
 stays right for as long as `backend.revision()` is the same; bounded LRUs keep the pages people
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -54,3 +56,18 @@ class VersionedCache(Generic[V]):
             self._values[key] = value
             if len(self._values) > self._size:
                 self._values.popitem(last=False)
+
+
+class LatestCache(Generic[V]):
+    """One value, made again when its key (what it is made from) changes; one maker at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: Hashable = None
+        self._value: V | None = None
+
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        with self._lock:
+            if self._value is None or key != self._key:
+                self._value, self._key = make(), key
+            return self._value

@@ -6,13 +6,12 @@ import json
 
 from flask import Blueprint, Response, render_template, request
 
-from ..core.media_types import content_type
+from ..core.media_types import content_type, rdf_media_type
 from ..core.problem import Problem
 from ..validation.report import Report
 from ..validation.validate import MEDIA_TYPES, media_type_for, validate_against
 from .context import backend, settings
 from .negotiation import negotiate
-from .sparql.description import RDFLIB_FORMATS
 
 bp = Blueprint("validate", __name__)
 REPORT_TYPES = ["application/json", "text/turtle", "application/ld+json", "text/html"]
@@ -62,5 +61,5 @@ def _render(report: Report, media_type: str, name: str) -> Response:
     elif media_type == "application/json":
         body = json.dumps(report.summary(), ensure_ascii=False, indent=2)
     else:
-        body = report.graph.serialize(format=RDFLIB_FORMATS[media_type])
+        body = report.graph.serialize(format=rdf_media_type(media_type).rdflib)
     return Response(body, content_type=content_type(media_type))

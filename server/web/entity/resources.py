@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Quad, Triple, serialize
 
-from ...core.media_types import content_type
+from ...core.media_types import content_type, rdf_media_type
 from ...core.paths import href, iri_for, local_url
 from ...core.problem import Problem
 from ...core.vocabulary import DCTERMS, OWL, PPKG, PROV, SKOS
@@ -31,27 +31,19 @@ from .schema_org import schema_org
 
 bp = Blueprint("linked_data", __name__)
 
-RDF_FORMATS: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/trig": RdfFormat.TRIG,
-    "application/n-quads": RdfFormat.N_QUADS,
-}
-# Formats with named graphs keep each fact's source; JSON-LD could, but its users expect a graph.
-DATASET_FORMATS = (RdfFormat.TRIG, RdfFormat.N_QUADS)
-SUFFIXES = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-}
+# The RDF a resource answers in, the first preferred among those a client accepts equally; the
+# dataset formats (TriG, N-Quads) keep each fact's source graph.
+RDF_TYPES = (
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/trig",
+    "application/n-quads",
+)
+SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in RDF_TYPES}}
 SUFFIX_OF = {media_type: suffix for suffix, media_type in SUFFIXES.items()}
-OFFERS = ["text/html", *RDF_FORMATS]
+OFFERS = ["text/html", *RDF_TYPES]
 # The first segments of our IRIs (the ontology answers at /ontology, ontology_docs.py).
 ROOTS = ("id", "law", "source", "vocab", "graph")
 
@@ -190,14 +182,14 @@ def _not_found(iri: str, media_type: str, lang: str) -> Response:
 
 
 def _rdf(description: Description, media_type: str, status: int, negotiated: bool) -> Response:
-    rdf_format = RDF_FORMATS[media_type]
+    rdf = rdf_media_type(media_type)
     quads = description.quads
     prefixes = _prefixes_used(quads)
-    if rdf_format in DATASET_FORMATS:
-        body = serialize(quads, format=rdf_format, prefixes=prefixes)
+    if rdf.dataset:
+        body = serialize(quads, format=rdf.oxigraph, prefixes=prefixes)
     else:
         triples = dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in quads)
-        body = serialize(triples, format=rdf_format, prefixes=prefixes)
+        body = serialize(triples, format=rdf.oxigraph, prefixes=prefixes)
     response = Response(body, status, content_type=content_type(media_type))
     _link_alternates(response, media_type, negotiated)
     return response
