@@ -130,3 +130,14 @@ def test_the_front_page_and_the_dataset_description_link_it(api: Api) -> None:
     graph = Graph().parse(data=void.text, format="turtle")
     feed = URIRef(api.server.url + "/changes")
     assert (feed, DCAT.endpointDescription, URIRef(api.server.url + "/openapi.json")) in graph
+
+
+# --- what schemathesis found, each kept as a plain test ------------------------------------
+
+
+def test_a_change_number_past_any_integer_sqlite_holds_is_no_change(api: Api) -> None:
+    """Was 500: the ledger bound the number and SQLite raised OverflowError."""
+    for path in ("/changes/21864815154799688286208", "/changes/21864815154799688286208.nq"):
+        response = requests.get(api.server.url + path)
+        assert response.status_code == 404, path
+        assert "no change" in response.text
