@@ -141,3 +141,19 @@ def test_a_change_number_past_any_integer_sqlite_holds_is_no_change(api: Api) ->
         response = requests.get(api.server.url + path)
         assert response.status_code == 404, path
         assert "no change" in response.text
+
+
+def test_a_doubled_slash_is_no_path_of_ours(api: Api) -> None:
+    """Was a 308 to the path with the slashes merged, which the description does not give (and
+    for POST /submissions//accept, merged into GET-only /submissions/accept, a 405)."""
+    for method, path in [
+        ("GET", "/id//person/konstantin-kotov"),
+        ("GET", "/queries//sources"),
+        ("GET", "/dumps//ppkg.nq.gz"),
+        ("GET", "/static//query.js"),
+        ("GET", "/changes//1"),
+        ("GET", "/submissions//raw"),
+        ("POST", "/submissions//accept"),
+    ]:
+        response = requests.request(method, api.server.url + path, allow_redirects=False)
+        assert response.status_code == 404, (method, path, response.status_code)

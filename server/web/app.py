@@ -20,6 +20,9 @@ from .sparql import endpoint
 def create_app(settings: Settings, backend: Backend) -> Flask:
     """An application over a started `backend`; nothing is created at import time."""
     app = Flask(__name__)
+    # A doubled slash names none of our paths: 404, not a redirect to another resource (which
+    # for `/submissions//accept` was a 405 and `/id//x` a 308 to `/id/x`).
+    app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     context.init_app(app, settings, backend)
