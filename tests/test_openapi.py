@@ -1,11 +1,20 @@
-"""The HTTP API's OpenAPI description (/openapi.json): a valid OpenAPI 3.1 document, the file as
-written with this server as its `servers`, and describing every route the web layer registers."""
+"""The HTTP API's OpenAPI description (/openapi.json): a valid OpenAPI 3.1 document describing every
+route the web layer registers, and schemathesis against the live server: no 5xx, and every status,
+media type, header and JSON body the server answers is one the description gives.
+
+The server is its own (submissions are stored and accepted here), with a partner's and a
+reviewer's token issued as an operator would, so that the authenticated operations are exercised
+beyond 401: schemathesis sends the reviewer's token, and checks that each operation refuses the
+request without it (ignored_auth).
+"""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import pkgutil
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,15 +22,92 @@ from unittest.mock import MagicMock
 
 import pytest
 import requests
+import schemathesis
 from flask import Blueprint
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from rdflib import DCAT, Graph, URIRef
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ensure_resource_availability,
+    ignored_auth,
+    missing_required_header,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+    use_after_free,
+)
 
 import server.web
 from server.web.openapi import description
 
 from .conftest import Server, start_server, stop_server
-from .submitting import issue_tokens
+from .submitting import SUBMISSION, issue_tokens
+
+# Every check that says whether an answer is right, and those that probe auth and methods.
+# Left out: positive_data_acceptance and negative_data_rejection. A body described as a string
+# of Turtle is schema-valid whatever it holds, and so is a graph IRI the store does not hold or
+# a named query without its required parameter: the server rightly answers 400 or 415. The other
+# way round, the server is lenient where leniency harms no one (`lang` is ignored in RDF answers,
+# unknown keys on the query page are ignored), which negative_data_rejection reports.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    ignored_auth,
+    unsupported_method,
+    missing_required_header,
+    use_after_free,
+    ensure_resource_availability,
+]
+
+# What clients ask for, so that content negotiation is exercised too (schemathesis itself never
+# sets Accept: OpenAPI leaves the header out of parameters).
+ACCEPTS = [
+    "*/*",
+    "application/json",
+    "text/html",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/trig",
+    "application/n-quads",
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "text/csv;q=0.5, application/json",
+    "text/plain",
+    "image/png",
+]
+
+# Each example is one request to the live server; the whole run stays within about two minutes
+# on two cores (36 operations, three phases: examples, coverage, fuzzing).
+BOUNDED = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+# The RDF and SPARQL bodies the description names, sent as the text generated for them.
+schemathesis.serializer.alias(
+    [
+        "application/sparql-query",
+        "application/sparql-update",
+        "application/trig",
+        "application/n-triples",
+        "application/n-quads",
+        "application/rdf+xml",
+    ],
+    "text/plain",
+)
 
 
 @dataclass
@@ -42,6 +128,117 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     running = start_server(data_dir, max_upload_bytes="200000")
     yield Api(running, partner, reviewer)
     stop_server(running)
+
+
+# The description as the server serves it, less the `servers` it makes from each request's host
+# (test_the_description_is_a_valid_openapi_document checks that the two are the same); loaded
+# here so that schemathesis makes one test per operation. Requests go to the live server.
+schema = schemathesis.openapi.from_dict(copy.deepcopy(description()))
+
+
+@schema.hook
+def flatmap_case(context: schemathesis.HookContext, case: schemathesis.Case) -> Any:
+    def with_accept(accept: str) -> schemathesis.Case:
+        case.headers = {**(case.headers or {}), "Accept": accept}
+        return case
+
+    return st.sampled_from(ACCEPTS).map(with_accept)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_every_answer_is_described(case: schemathesis.Case, api: Api) -> None:
+    if "Accept" not in (case.headers or {}):  # the examples and coverage phases: one, by the case
+        chosen = ACCEPTS[zlib.crc32(repr(case.as_transport_kwargs()).encode()) % len(ACCEPTS)]
+        case.headers = {**(case.headers or {}), "Accept": chosen}
+    case.call_and_validate(base_url=api.server.url, headers=api.auth, checks=CHECKS, timeout=60)
+
+
+def call(
+    api: Api, path: str, method: str, token: str | None = None, **case: Any
+) -> schemathesis.Response:
+    """One request made by hand (with the reviewer's token unless another is given), checked
+    as the generated ones are."""
+    made = schema[path][method].Case(**case)
+    auth = {"Authorization": f"Bearer {token}"} if token else api.auth
+    return made.call_and_validate(base_url=api.server.url, headers=auth, checks=CHECKS, timeout=60)
+
+
+def test_a_submission_accepted_and_one_rejected_follow_the_description(api: Api) -> None:
+    """Generated bodies are seldom RDF that conforms, so the way a submission is published is
+    walked by hand: every answer on it checked against the description."""
+    trig = {"media_type": "application/trig", "body": SUBMISSION.decode()}
+    created = call(api, "/submissions", "POST", **trig)
+    assert created.status_code == 201, created.text
+    sid = created.json()["id"]
+    assert created.json()["status"] == "pending"
+    for sub in ("/submissions/{sid}", "/submissions/{sid}/raw", "/submissions/{sid}/report"):
+        assert call(api, sub, "GET", path_parameters={"sid": sid}).status_code == 200, sub
+    accepted = call(api, "/submissions/{sid}/accept", "POST", path_parameters={"sid": sid})
+    assert accepted.status_code == 200, accepted.text
+    seq = int(accepted.json()["change"].rsplit("/", 1)[1])
+    for sub in ("/changes/{seq}", "/changes/{seq}.nq"):
+        assert call(api, sub, "GET", path_parameters={"seq": seq}).status_code == 200, sub
+    page = call(api, "/changes/pages/{number}", "GET", path_parameters={"number": 1})
+    assert page.json()["orderedItems"][-1]["id"] == accepted.json()["change"]
+    again = call(
+        api,
+        "/submissions/{sid}/reject",
+        "POST",
+        path_parameters={"sid": sid},
+        media_type="application/json",
+        body={"reason": "too late"},
+    )
+    assert again.status_code == 409
+    second = call(api, "/submissions", "POST", **trig, query={"replaces": sid})
+    assert second.status_code == 201, second.text
+    assert "compared" in second.json()
+    rejected = call(
+        api,
+        "/submissions/{sid}/reject",
+        "POST",
+        path_parameters={"sid": second.json()["id"]},
+        media_type="application/x-www-form-urlencoded",
+        body={"reason": "duplicate"},
+    )
+    assert rejected.status_code == 200, rejected.text
+    listed = call(api, "/submissions", "GET", query={"status": "rejected"})
+    assert [s["id"] for s in listed.json()["submissions"]] == [second.json()["id"]]
+    # A partner: their own submission, none of the reviewer's, and no decisions.
+    own = call(api, "/submissions", "POST", token=api.partner, **trig)
+    assert own.status_code == 201, own.text
+    mine = call(api, "/submissions", "GET", token=api.partner)
+    assert [s["id"] for s in mine.json()["submissions"]] == [own.json()["id"]]
+    hidden = call(api, "/submissions/{sid}", "GET", token=api.partner, path_parameters={"sid": sid})
+    assert hidden.status_code == 404
+    refused = call(
+        api,
+        "/submissions/{sid}/accept",
+        "POST",
+        token=api.partner,
+        path_parameters={"sid": own.json()["id"]},
+    )
+    assert refused.status_code == 403
+
+
+def test_generated_workflows_follow_the_description(api: Api) -> None:
+    """Stateful: what POST /submissions answers feeds the operations its links name (the
+    record, the raw bytes, the report, accept, reject)."""
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"base_url": api.server.url, "headers": api.auth, "timeout": 60}
+
+        def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
+            case.validate_response(
+                response,
+                checks=CHECKS,
+                headers=api.auth,
+                transport_kwargs=kwargs,
+                recorder=getattr(self, "recorder", None),
+            )
+
+    Workflow.run(settings=settings(max_examples=10, stateful_step_count=6, deadline=None))
 
 
 def test_the_description_is_a_valid_openapi_document(api: Api) -> None:
