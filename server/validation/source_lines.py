@@ -18,15 +18,14 @@ from rdflib import Dataset
 from rdflib.plugins.parsers.notation3 import RDFSink, SinkParser
 from rdflib.plugins.parsers.trig import TrigSinkParser
 
+from ..core.media_types import RDF_FORMATS
 from ..core.vocabulary import SUBMISSION_BASE
 from .jsonld_keys import dropped_keys
 from .report import Report, Result
 
 Key = tuple[str, ...]
-LINE_FORMATS = {
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/n-quads": RdfFormat.N_QUADS,
-}
+# The formats that hold one statement a line.
+LINE_FORMATS = {t: RDF_FORMATS[t] for t in ("application/n-triples", "application/n-quads")}
 
 
 def locate(report: Report, data: bytes, media_type: str) -> Report:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, parse
+from pyoxigraph import NamedNode, Quad, Store, Triple, parse
 from pyshacl import validate as shacl_validate
 from rdflib import SH, BNode, URIRef
 
+from ..core.media_types import RDF_FORMATS, RDF_SUFFIXES
 from ..core.problem import Problem
 from ..core.vocabulary import SHAPES, SUBMISSION_BASE
 from ..store.base import Backend, Task
@@ -24,40 +25,21 @@ from .shapes import ontology_triples, shapes_version, split_shapes
 from .source_lines import locate
 from .speedups import FastDataGraph, hash_constraint_parameters
 
-MEDIA_TYPES: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/trig": RdfFormat.TRIG,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/n-quads": RdfFormat.N_QUADS,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-}
-SUFFIXES: dict[str, str] = {
-    ".ttl": "text/turtle",
-    ".trig": "application/trig",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".jsonld": "application/ld+json",
-    ".json": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".xml": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-}
 DESCRIBES = NamedNode(SHAPES + "describes")
 
 
 def media_type_for(filename: str) -> str:
-    media_type = SUFFIXES.get(Path(filename).suffix.lower())
+    media_type = RDF_SUFFIXES.get(Path(filename).suffix.lower())
     if media_type is None:
-        raise Problem(415, f"{filename}: unknown RDF file type; use {', '.join(SUFFIXES)}")
+        raise Problem(415, f"{filename}: unknown RDF file type; use {', '.join(RDF_SUFFIXES)}")
     return media_type
 
 
 def parse_rdf(data: bytes, media_type: str, name: str = "the submission") -> list[Quad]:
     """The quads of `data`; Problem(400) with the line and column if it is malformed."""
-    rdf_format = MEDIA_TYPES.get(media_type)
+    rdf_format = RDF_FORMATS.get(media_type)
     if rdf_format is None:
-        raise Problem(415, f"unsupported RDF type {media_type}; use {', '.join(MEDIA_TYPES)}")
+        raise Problem(415, f"unsupported RDF type {media_type}; use {', '.join(RDF_FORMATS)}")
     try:
         return list(parse(data, rdf_format, base_iri=SUBMISSION_BASE))
     except SyntaxError as exc:
