@@ -116,14 +116,17 @@ def _language(message: Literal) -> str:
 
 
 def _label(data: Store, node: Node | None) -> str | None:
+    """The node's English name or label; an untagged literal only when there is none (a name
+    without a language is often the very value a result is about, such as "42")."""
     if not isinstance(node, URIRef):
         return None
+    found: dict[str | None, str] = {}
     for predicate in (RDFS_LABEL, SCHEMA_NAME):
         for quad in data.quads_for_pattern(NamedNode(str(node)), predicate, None):
             obj = quad.object
             if isinstance(obj, OxLiteral) and obj.language in (None, "en"):
-                return str(obj.value)
-    return None
+                found.setdefault(obj.language, str(obj.value))
+    return found.get("en", found.get(None))
 
 
 def _text(node: Node | None) -> str | None:
