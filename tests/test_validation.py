@@ -108,6 +108,7 @@ def test_http_json_summary(server: Server) -> None:
         "results": [],
         "shapes": f"{version}+sha256:{hashlib.sha256(shapes.read_bytes()).hexdigest()[:12]}",
         "dropped_keys": [],
+        "with_store": True,
     }
     bad = requests.post(server.url + "/validate", data=BAD.encode(), headers=TRIG).json()
     assert bad["conforms"] is False and bad["counts"]["Violation"] == len(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import NamedNode, Quad, Store, Triple, parse
+from pyoxigraph import BlankNode, NamedNode, Quad, Store, Triple, parse
 from pyshacl import validate as shacl_validate
 from rdflib import SH, BNode, URIRef
 
@@ -22,7 +23,7 @@ from . import sparql_constraints
 from .graph_rules import graph_results, with_graph_results
 from .report import Report, kept_report
 from .shapes import ontology_triples, shapes_version, split_shapes
-from .source_lines import locate
+from .source_lines import locate, locate_files
 from .speedups import FastDataGraph, hash_constraint_parameters
 
 DESCRIBES = NamedNode(SHAPES + "describes")
@@ -71,6 +72,36 @@ def validate_file(
     return locate(report, data, media_type)
 
 
+# A file to validate with others: its name, its bytes and its media type.
+File = tuple[str, bytes, str]
+
+
+def validate_files(files: list[File], content_dir: Path, context: Context | None = None) -> Report:
+    """Validate several files together, as one dataset: a source described in one file is the
+    source of the facts another states in its graph. Each file's blank nodes stay its own, and
+    each result names the file (and line) of its triple (Problem 400 if one is malformed)."""
+    quads: list[Quad] = []
+    subjects: dict[str, set[str]] = {}
+    for name, data, media_type in files:
+        own = _own_blank_nodes(parse_rdf(data, media_type, name))
+        subjects[name] = {s.value for q in own if isinstance(s := q.subject, NamedNode | BlankNode)}
+        quads += own
+    report = validate(quads, content_dir, context)
+    report = with_graph_results(report, graph_results(quads, None, None))
+    return locate_files(report, files, subjects)
+
+
+def _own_blank_nodes(quads: list[Quad]) -> list[Quad]:
+    """The quads with fresh blank nodes: Oxigraph's parser keeps a file's labels (`_:b0`), so
+    two files' `_:b0` would otherwise be one node."""
+    fresh: dict[BlankNode, BlankNode] = {}
+
+    def term(t: Any) -> Any:
+        return fresh.setdefault(t, BlankNode()) if isinstance(t, BlankNode) else t
+
+    return [Quad(term(q.subject), q.predicate, term(q.object), term(q.graph_name)) for q in quads]
+
+
 def validate(quads: list[Quad], content_dir: Path, context: Context | None = None) -> Report:
     """Validate `quads` against the shapes, with what `context` says about the IRIs they cite.
 
@@ -107,7 +138,7 @@ def validate(quads: list[Quad], content_dir: Path, context: Context | None = Non
         for node in report.objects(None, SH.result)
         if isinstance(focus := report.value(node, SH.focusNode), BNode) or focus in own_iris
     ]
-    return kept_report(report, kept, data, shapes_version(content_dir))
+    return kept_report(report, kept, data, shapes_version(content_dir), context is not None)
 
 
 def store_facts(store: Store) -> Context:
