@@ -12,13 +12,14 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
-from pyoxigraph import Literal, NamedNode, Quad, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Triple, serialize
 
 from ...core.media_types import content_type, rdf_media_type
 from ...core.paths import href, iri_for, local_url
 from ...core.problem import Problem
 from ...core.vocabulary import DCTERMS, OWL, PPKG, PROV, SKOS
 from ...graph.describe import LISTED, Description, describe
+from ...graph.layout import arranged, content_prefixes, prefixes_used
 from ...graph.names import fallback_label
 from ..context import answers, backend, descriptions, names, search_index, settings
 from ..negotiation import language_links, negotiate, page_language
@@ -26,7 +27,7 @@ from ..page_cache import Answer
 from ..page_text import TEXT
 from .article import article_view
 from .person import is_official, person_view
-from .reader import CURIES, Reader
+from .reader import Reader
 from .schema_org import schema_org
 
 bp = Blueprint("linked_data", __name__)
@@ -183,8 +184,8 @@ def _not_found(iri: str, media_type: str, lang: str) -> Response:
 
 def _rdf(description: Description, media_type: str, status: int, negotiated: bool) -> Response:
     rdf = rdf_media_type(media_type)
-    quads = description.quads
-    prefixes = _prefixes_used(quads)
+    quads = arranged(description.quads, description.iri, rdf.dataset)
+    prefixes = prefixes_used(quads, content_prefixes(settings().content_dir))
     if rdf.dataset:
         body = serialize(quads, format=rdf.oxigraph, prefixes=prefixes)
     else:
@@ -193,15 +194,6 @@ def _rdf(description: Description, media_type: str, status: int, negotiated: boo
     response = Response(body, status, content_type=content_type(media_type))
     _link_alternates(response, media_type, negotiated)
     return response
-
-
-def _prefixes_used(quads: list[Quad]) -> dict[str, str]:
-    iris = {t.value for q in quads for t in (q.predicate, q.object) if isinstance(t, NamedNode)}
-    return {
-        prefix: namespace
-        for prefix, namespace in CURIES.items()
-        if any(iri.startswith(namespace) for iri in iris)
-    }
 
 
 def _link_alternates(response: Response, media_type: str, negotiated: bool) -> None:
