@@ -1,4 +1,5 @@
-"""A page's TriG is written as a person writes TriG: each source's graph once, with prefixes."""
+"""What we publish survives being used: a page's TriG, posted back to /validate, conforms, and it
+is written as a person writes TriG (each graph once, with prefixes)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from pyoxigraph import RdfFormat, parse
 from server.core.vocabulary import BASE
 
 from .conftest import Server
-from .test_entities import local
+from .test_entities import local, select
 
+PAGES = """SELECT DISTINCT ?x WHERE {
+  { ?x a ppkg:Person } UNION { ?x a ppkg:CriminalCase } UNION { ?x a ppkg:LegalProvision }
+} ORDER BY ?x"""
 GRAPH_BLOCK = re.compile(r"^(\S+) \{$", re.MULTILINE)
 
 
@@ -20,6 +24,21 @@ def trig(server: Server, iri: str) -> bytes:
     response = requests.get(f"{server.url}{local(iri)}.trig")
     assert response.status_code == 200
     return response.content
+
+
+def test_every_person_case_and_article_trig_validates(server: Server) -> None:
+    pages = [row["x"] for row in select(server, PAGES)]
+    assert len(pages) > 20
+    failed = {}
+    for iri in pages:
+        report = requests.post(
+            server.url + "/validate",
+            data=trig(server, iri),
+            headers={"Content-Type": "application/trig", "Accept": "application/json"},
+        ).json()
+        if not report["conforms"]:
+            failed[iri] = [r["messages"]["en"] for r in report["results"]]
+    assert failed == {}
 
 
 @pytest.mark.parametrize(
