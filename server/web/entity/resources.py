@@ -28,6 +28,7 @@ from ..page_text import TEXT
 from .article import article_view
 from .person import is_official, person_view
 from .reader import Reader
+from .revalidation import published_at, revalidated
 from .schema_org import schema_org
 
 bp = Blueprint("linked_data", __name__)
@@ -67,6 +68,7 @@ def _resource(root: str, rest: str) -> Response:
     if media_type == "text/html":
         _page_number()  # a bad page number is a bad request, not a missing resource
     key = (request.host_url, request.full_path, media_type, lang)
+    modified = published_at()
     answer = answers().get(backend(), key)
     if answer is None:
         response = _answer(iri_for(path, settings().base_iri), media_type, suffix, lang)
@@ -77,7 +79,7 @@ def _resource(root: str, rest: str) -> Response:
     response.vary.add("Accept")
     if media_type == "text/html":
         response.vary.add("Accept-Language")
-    return response
+    return revalidated(response, modified)
 
 
 def _keep(response: Response) -> Answer:
