@@ -7,7 +7,7 @@ from flask_cors import CORS
 
 from ..core.config import Settings
 from ..store.base import Backend
-from . import changes, context, errors, home, query_page, search, stats, void
+from . import changes, context, errors, graph_store, home, query_page, search, stats, void
 from . import dumps as dumps_api
 from . import ontology as ontology_docs
 from . import queries as queries_api
@@ -35,6 +35,7 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
             "Digest",
             "Content-Digest",
             "Repr-Digest",
+            "X-PPKG-Unknown-Graphs",
         ],
         max_age=86400,
     )
@@ -52,5 +53,6 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(dumps_api.bp)
     app.register_blueprint(void.bp)
+    app.register_blueprint(graph_store.bp)
     context.warm_up(app)  # the names, read in the background before the first page needs them
     return app

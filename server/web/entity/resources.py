@@ -12,13 +12,14 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
-from pyoxigraph import Literal, NamedNode, Quad, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Triple, serialize
 
 from ...core.media_types import content_type, rdf_media_type
 from ...core.paths import href, iri_for, local_url
 from ...core.problem import Problem
 from ...core.vocabulary import DCTERMS, OWL, PPKG, PROV, SKOS
 from ...graph.describe import LISTED, Description, describe
+from ...graph.layout import arranged, content_prefixes, prefixes_used
 from ...graph.names import fallback_label
 from ..context import answers, backend, descriptions, names, search_index, settings
 from ..negotiation import language_links, negotiate, page_language
@@ -26,7 +27,8 @@ from ..page_cache import Answer
 from ..page_text import TEXT
 from .article import article_view
 from .person import is_official, person_view
-from .reader import CURIES, Reader
+from .reader import Reader
+from .revalidation import published_at, revalidated
 from .schema_org import schema_org
 
 bp = Blueprint("linked_data", __name__)
@@ -66,6 +68,7 @@ def _resource(root: str, rest: str) -> Response:
     if media_type == "text/html":
         _page_number()  # a bad page number is a bad request, not a missing resource
     key = (request.host_url, request.full_path, media_type, lang)
+    modified = published_at()
     answer = answers().get(backend(), key)
     if answer is None:
         response = _answer(iri_for(path, settings().base_iri), media_type, suffix, lang)
@@ -76,7 +79,7 @@ def _resource(root: str, rest: str) -> Response:
     response.vary.add("Accept")
     if media_type == "text/html":
         response.vary.add("Accept-Language")
-    return response
+    return revalidated(response, modified)
 
 
 def _keep(response: Response) -> Answer:
@@ -183,8 +186,8 @@ def _not_found(iri: str, media_type: str, lang: str) -> Response:
 
 def _rdf(description: Description, media_type: str, status: int, negotiated: bool) -> Response:
     rdf = rdf_media_type(media_type)
-    quads = description.quads
-    prefixes = _prefixes_used(quads)
+    quads = arranged(description.quads, description.iri, rdf.dataset)
+    prefixes = prefixes_used(quads, content_prefixes(settings().content_dir))
     if rdf.dataset:
         body = serialize(quads, format=rdf.oxigraph, prefixes=prefixes)
     else:
@@ -193,15 +196,6 @@ def _rdf(description: Description, media_type: str, status: int, negotiated: boo
     response = Response(body, status, content_type=content_type(media_type))
     _link_alternates(response, media_type, negotiated)
     return response
-
-
-def _prefixes_used(quads: list[Quad]) -> dict[str, str]:
-    iris = {t.value for q in quads for t in (q.predicate, q.object) if isinstance(t, NamedNode)}
-    return {
-        prefix: namespace
-        for prefix, namespace in CURIES.items()
-        if any(iri.startswith(namespace) for iri in iris)
-    }
 
 
 def _link_alternates(response: Response, media_type: str, negotiated: bool) -> None:

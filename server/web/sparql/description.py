@@ -12,6 +12,14 @@ from ...core.media_types import FORMAT_IRIS, GRAPH, content_type, rdf_media_type
 from ...core.problem import Problem
 from ..negotiation import negotiate
 from ..rdflib_namespaces import RDF, RDFS, SD, VOID
+from .unknown_graphs import HEADER
+
+# What a query naming a graph the dataset does not hold gets (`unknown_graphs`).
+UNKNOWN_GRAPHS = (
+    "A graph named by FROM, FROM NAMED, default-graph-uri or named-graph-uri that this dataset"
+    f" does not hold is an empty graph: it is never fetched, and the answer's {HEADER} header"
+    " lists its name."
+)
 
 
 def service_graph(endpoint: str, graphs: Iterable[str]) -> Graph:
@@ -25,6 +33,7 @@ def service_graph(endpoint: str, graphs: Iterable[str]) -> Graph:
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for iri in FORMAT_IRIS.values():
         g.add((service, SD.resultFormat, URIRef(iri)))
+    g.add((service, RDFS.comment, Literal(UNKNOWN_GRAPHS, lang="en")))
     # The dataset that /.well-known/void describes (statistics, dumps, change feed).
     dataset = URIRef(urljoin(endpoint, "/.well-known/void#dataset"))
     default = BNode()
