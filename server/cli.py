@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -165,7 +166,7 @@ def validate(
         for batch in [[f] for f in read] if per_file else [read]:
             report = validate_files(batch, settings.content_dir, context)
             failed = failed or not report.conforms
-            click.echo(_rendered(report, [name for name, _, _ in batch], report_format))
+            _echo_to_reader(_rendered(report, [name for name, _, _ in batch], report_format))
     except Problem as exc:
         raise InputError(exc.message) from exc
     sys.exit(1 if failed else 0)
@@ -282,6 +283,17 @@ def token_revoke(settings: Settings, name: str) -> None:
 
     if not tokens.revoke(Ledger(settings.ledger_path), name):
         raise click.ClickException(f"no active token named {name!r}")
+
+
+def _echo_to_reader(text: str) -> None:
+    """Print, unless the reader has gone (`| head`): then the rest is dropped and the exit
+    status still gives the verdict, where click would exit 1 without a word."""
+    try:
+        click.echo(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the flush at exit does not fail again
 
 
 def _tabular_type(format_name: str | None) -> str:

@@ -5,7 +5,12 @@ validates each alone."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from .conftest import REPO, Server
 from .test_validation import BAD, GOOD, _line_of, ppkg_validate
@@ -76,3 +81,27 @@ def test_each_files_blank_nodes_stay_its_own(server: Server, tmp_path: Path) -> 
     document = json.loads(result.stdout)
     blank = [r for r in document["results"] if r["focus_is_blank"]]
     assert len(blank) == 2 and {r["file"] for r in blank} == set(files)
+
+
+BAD_FILES = sorted(str(p) for p in (REPO / "tests" / "shape_examples" / "bad").glob("*.trig"))
+
+
+@pytest.mark.parametrize(("files", "verdict"), [(DATA, 0), (BAD_FILES, 1)])
+def test_a_reader_that_leaves_early_keeps_the_verdict(
+    tmp_path: Path, files: list[str], verdict: int
+) -> None:
+    """`ppkg validate ... | head`: the reader closes the pipe before the report is written; the
+    exit status is still the verdict, with no traceback (click alone exits 1 without a word)."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first byte
+    env = {**os.environ, "PPKG_DATA_DIR": str(tmp_path / "no-store")}
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "validate", "--report", "json", *files],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        env=env,
+        timeout=120,
+    )
+    os.close(write)
+    assert done.returncode == verdict, done.stderr
+    assert b"Traceback" not in done.stderr
