@@ -7,7 +7,7 @@ from flask_cors import CORS
 
 from ..core.config import Settings
 from ..store.base import Backend
-from . import changes, context, errors, graph_store, home, query_page, search, stats, void
+from . import changes, context, errors, graph_store, home, query_page, search, shapes, stats, void
 from . import dumps as dumps_api
 from . import ontology as ontology_docs
 from . import queries as queries_api
@@ -54,5 +54,6 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(dumps_api.bp)
     app.register_blueprint(void.bp)
     app.register_blueprint(graph_store.bp)
+    app.register_blueprint(shapes.bp)
     context.warm_up(app)  # the names, read in the background before the first page needs them
     return app

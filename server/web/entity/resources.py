@@ -26,6 +26,7 @@ from ..negotiation import language_links, negotiate, page_language
 from ..page_cache import Answer
 from ..page_text import TEXT
 from .article import article_view
+from .graphs import graph_description
 from .person import is_official, person_view
 from .reader import Reader
 from .revalidation import published_at, revalidated
@@ -47,7 +48,9 @@ SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in RDF_TYP
 SUFFIX_OF = {media_type: suffix for suffix, media_type in SUFFIXES.items()}
 OFFERS = ["text/html", *RDF_TYPES]
 # The first segments of our IRIs (the ontology answers at /ontology, ontology_docs.py).
-ROOTS = ("id", "law", "source", "vocab", "graph")
+# The provenance of accepted submissions names the submissions and their agents. The shapes
+# answer at /shapes (shapes.py).
+ROOTS = ("id", "law", "source", "vocab", "graph", "submission", "agent")
 
 REPLACED_BY = DCTERMS + "isReplacedBy"
 DEPRECATED = OWL + "deprecated"
@@ -115,6 +118,8 @@ def _answer(iri: str, media_type: str, suffix: str | None, lang: str) -> Respons
         description = _describe(iri, for_page=media_type == "text/html")
     except ValueError:
         description = None  # not even an IRI, so certainly not one of ours
+    if description is None or not description.exists:
+        description = graph_description(iri) if description is not None else None
     if description is None or not description.exists:
         return _not_found(iri, media_type, lang)
     replacement = description.value(description.iri, REPLACED_BY)
