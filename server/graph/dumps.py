@@ -27,6 +27,7 @@ from typing import IO, Any, cast
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, serialize
 
 from ..core.config import Settings
+from ..core.crash_points import crash_point
 from .jsonld import Compactor, context_document, context_prefixes, write_jsonld
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ def _export(
         _write_gzip(out_dir, JSONLD, "application/ld+json", "triples", created, jsonld),
     )
     _write_json(out_dir / CONTEXT, context)
+    crash_point("export-written")
     manifest = Manifest(created, files, CONTEXT, last_change)
     _write_json(out_dir / MANIFEST, manifest.to_json())  # last: it publishes the set
     return manifest
@@ -277,6 +279,7 @@ def _write_gzip(
         sink = cast(IO[bytes], digest)
         with gzip.GzipFile(name[:-3], "wb", compresslevel=6, fileobj=sink, mtime=0) as out:
             count = write(cast(IO[bytes], out))
+            crash_point("export-writing")
     log.info("%s: %d %s in %.1f s", name, count, unit, time.monotonic() - started)
     return DumpFile(
         name,

@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from tqdm import tqdm
 
 from ..core.content import ContentFile
+from ..core.crash_points import crash_point
 from ..core.problem import Problem
 from ..core.vocabulary import ONTOLOGY
 from .base import Infer, QueryRequest, QueryResult, R, Task
@@ -106,6 +107,7 @@ class OxigraphBackend:
                 store = Store(str(building))
                 for content in files:
                     _load_file(store, content, bar)
+                crash_point("load-building")
                 store.bulk_extend(extra)
                 if not self._publish_sensitive:
                     _drop_sensitive(store)
@@ -116,7 +118,9 @@ class OxigraphBackend:
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
+        crash_point("load-built")
         self._swap(building)
+        crash_point("load-swapped")
         self._graphs = None
         return count
 
@@ -125,6 +129,7 @@ class OxigraphBackend:
         shutil.rmtree(retired, ignore_errors=True)
         if self.path.exists():
             self.path.rename(retired)
+            crash_point("load-swapping")
         building.rename(self.path)
         shutil.rmtree(retired, ignore_errors=True)
 
