@@ -18,6 +18,7 @@ from ..core.problem import Problem
 from ..core.vocabulary import ONTOLOGY
 from .base import Infer, QueryRequest, QueryResult, R, Task
 from .evaluate import evaluate, serialize
+from .swap import finish_swap
 from .workers import WorkerPool, serve_requests
 
 FORMATS = {
@@ -42,6 +43,7 @@ class OxigraphBackend:
         publish_sensitive: bool = False,
     ) -> None:
         self.path = path
+        finish_swap(path)  # a load killed mid-swap leaves no store in place: put the old one back
         self._publish_sensitive = publish_sensitive
         self._pool = WorkerPool(_worker_main, str(path), workers, timeout)
         self._graphs: frozenset[str] | None = None
