@@ -16,6 +16,7 @@ from .core.content import content_files
 from .core.media_types import SHORT_NAMES, TABULAR
 from .core.named_queries import load_queries
 from .core.problem import Problem
+from .graph import release
 from .graph.dumps import describe, dumps_dir, ensure_dumps, refresh_dumps
 from .store import open_backend
 from .store.base import Backend, QueryRequest
@@ -62,6 +63,7 @@ def serve(settings: Settings, /, **flags: Any) -> None:
     backend = open_backend(settings)
     if backend.is_empty():
         _load(backend, settings)
+    release.finish(settings)  # of a load killed before it announced and dumped its store
     ensure_dumps(settings)
     backend.start()
     try:
@@ -176,17 +178,19 @@ def _load(backend: Backend, settings: Settings) -> None:
     files = content_files(settings.content_dir)
     ledger = Ledger(settings.ledger_path)
     accepted = accepted_quads(ledger)
+    unfinished = release.begin(settings)  # pending until the new store is announced and dumped
     try:
         count = backend.load(files, infer, progress=sys.stderr.isatty(), extra=accepted)
     except Problem as exc:
+        if not unfinished:
+            release.cancel(settings)
         raise click.ClickException(exc.message) from exc
-    ledger.release()
     click.echo(
         f"loaded {count} quads from {len(files)} files and {len(accepted)} accepted "
         f"submission quads into {settings.store_path}",
         err=True,
     )
-    click.echo(describe(refresh_dumps(settings), dumps_dir(settings)), err=True)
+    click.echo(describe(release.publish(settings), dumps_dir(settings)), err=True)
 
 
 def _recover(settings: Settings, backend: Backend) -> None:

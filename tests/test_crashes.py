@@ -231,7 +231,7 @@ def running(published: Published) -> Iterator[list[Server]]:
 # --- load ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("point", ["load-building", "load-built", "load-swapping"])
+@pytest.mark.parametrize("point", ["load-building", "load-built", "load-swapping", "load-swapped"])
 def test_killed_mid_load(
     point: str, published: Published, content: Path, running: list[Server]
 ) -> None:
