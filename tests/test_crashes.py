@@ -258,3 +258,51 @@ def test_killed_mid_load(
     assert_dumps_on_disk_hold(data, count)
     assert sorted(p.name for p in data.iterdir() if p.name.startswith("store")) == ["store"]
     assert dump_files(data) == PUBLISHED
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "point", ["export-writing", "export-written", "export-committed", "export-renamed"]
+)
+def test_killed_mid_export(point: str, published: Published, running: list[Server]) -> None:
+    data = published.data
+    server = start_server(data)
+    running.append(server)
+    old = served_dumps(server)
+    accept(server, published.pending, published.reviewer)  # the store moves past its dumps
+    assert killed(ppkg(data, "export", fault=point))
+
+    finished = point in ("export-committed", "export-renamed")  # the new set is complete
+    if not finished:  # the server that ran meanwhile still serves the old set, whole
+        assert served_dumps(server) == old
+    stop_server(running.pop())
+
+    server = start_server(data)
+    running.append(server)
+    if finished:  # the new set: it includes the accept made before the export
+        assert listing(server)["last_change"] == last_change(data)
+    else:
+        assert served_dumps(server) == old
+    assert_dumps_hold_the_store(server, data)  # the old set or the new one, never a mixture
+    assert dump_files(data) == PUBLISHED, "no temporaries left behind"
+    stop_server(running.pop())
+
+    again = ppkg(data, "export")
+    assert again.returncode == 0, again.stderr
+    assert dump_files(data) == PUBLISHED
+    assert_dumps_on_disk_hold(data, store_graphs(data)[1])
+
+
+def test_server_killed_writing_its_dumps(published: Published, running: list[Server]) -> None:
+    """`ppkg serve` writes the dumps when there are none: killed doing so, the next start does."""
+    data = published.data
+    shutil.rmtree(data / "dumps")
+    with pytest.raises(RuntimeError, match="server exited"):
+        start_server(data, fault="export-writing")
+    server = start_server(data)
+    running.append(server)
+    assert_dumps_hold_the_store(server, data)
+    assert dump_files(data) == PUBLISHED
+    assert_submissions_kept(server, published)

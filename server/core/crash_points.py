@@ -22,7 +22,9 @@ POINTS = (
     "load-swapped",  # the new store in place, no release recorded, the dumps not rewritten
     # an export of the dumps (graph.dumps)
     "export-writing",  # the first dump file half written under its temporary name
-    "export-written",  # every file written, the manifest not
+    "export-written",  # every file written under its staged name, the manifest not
+    "export-committed",  # the new manifest staged: the set is whole, nothing renamed yet
+    "export-renamed",  # the dump files renamed into place, the manifest not yet
 )
 
 
