@@ -7,7 +7,7 @@ import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from .graph import release
 from .graph.dumps import describe, dumps_dir, ensure_dumps, refresh_dumps
 from .store import open_backend
 from .store.base import Backend, QueryRequest
+
+if TYPE_CHECKING:
+    from .validation.report import Report
 
 
 class InputError(click.ClickException):
@@ -142,34 +145,47 @@ def query(ctx: click.Context, name: str, format_name: str | None) -> None:
     default="text",
     help="text for people; the SHACL report as Turtle; a JSON summary.",
 )
+@click.option(
+    "--per-file", is_flag=True, help="Validate each file on its own, one report per file."
+)
 @click.pass_obj
-def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> None:
-    """Validate RDF FILES against the shapes; exit 1 if any does not conform.
+def validate(
+    settings: Settings, files: tuple[str, ...], report_format: str, per_file: bool
+) -> None:
+    """Validate RDF FILES against the shapes; exit 1 if they do not conform.
 
-    Facts the files cite (articles, courts, persons) are looked up in the store when there is one.
+    The files are one dataset, validated together (a source one file describes is the source of
+    another's facts), with the published store's facts about what they cite when there is a
+    store; the report says whether there was. --per-file validates each alone.
     """
     from pyoxigraph import Store
 
-    from .validation.report import render_text
-    from .validation.validate import media_type_for, store_facts, validate_file
+    from .validation.validate import media_type_for, store_facts, validate_files
 
     path = settings.store_path
     context = store_facts(Store.read_only(str(path))) if path.exists() else None
     failed = False
     try:
-        for name in files:
-            data, media_type = Path(name).read_bytes(), media_type_for(name)
-            report = validate_file(data, media_type, settings.content_dir, context, name)
+        read = [(name, Path(name).read_bytes(), media_type_for(name)) for name in files]
+        for batch in [[f] for f in read] if per_file else [read]:
+            report = validate_files(batch, settings.content_dir, context)
             failed = failed or not report.conforms
-            if report_format == "json":
-                click.echo(json.dumps({"file": name, **report.summary()}, ensure_ascii=False))
-            elif report_format == "turtle":
-                click.echo(report.graph.serialize(format="turtle"))
-            else:
-                click.echo(render_text(report, name))
+            click.echo(_rendered(report, [name for name, _, _ in batch], report_format))
     except Problem as exc:
         raise InputError(exc.message) from exc
     sys.exit(1 if failed else 0)
+
+
+def _rendered(report: Report, names: list[str], report_format: str) -> str:
+    """One document for the files validated together (JSON: their names under "files")."""
+    from .validation.report import render_text
+
+    if report_format == "json":
+        return json.dumps({"files": names, **report.summary()}, ensure_ascii=False)
+    if report_format == "turtle":
+        return report.graph.serialize(format="turtle")
+    name = names[0] if len(names) == 1 else f"{len(names)} files, validated together"
+    return render_text(report, name)
 
 
 def _load(backend: Backend, settings: Settings) -> None:

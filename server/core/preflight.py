@@ -16,17 +16,17 @@ from collections import deque
 from pathlib import Path
 
 import yaml
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import parse
 
 from .config import Settings
 from .content import content_files
+from .media_types import rdf_media_type_for_suffix
 from .named_queries import parse as parse_named_query
 from .problem import Problem
 
 # A start writes the ledger's journal and may write the dumps: with less room than this, or on a
 # read-only file system, the probe fails and ppkg says so instead of failing half-way.
 PROBE_BYTES = 1 << 20
-FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG}
 UNAVAILABLE = 503
 
 
@@ -107,9 +107,11 @@ def check_content(root: Path) -> None:
 
 
 def _check_rdf(path: Path) -> None:
-    quads = parse(path=str(path), format=FORMATS[path.suffix], base_iri=path.resolve().as_uri())
+    found = rdf_media_type_for_suffix(path.suffix)
+    if found is None:
+        raise Problem(UNAVAILABLE, f"{path}: no RDF format is known for this file name")
     try:
-        deque(quads, maxlen=0)
+        deque(parse(path=str(path), format=found.oxigraph, base_iri=path.resolve().as_uri()), 0)
     except SyntaxError as exc:
         raise Problem(UNAVAILABLE, f"{path}: {_first_line(exc)}") from None
     except OSError as exc:

@@ -9,20 +9,16 @@ submission), only the new graphs are read.
 
 from __future__ import annotations
 
-import logging
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, parse_query_results
 
 from ..core.vocabulary import DCTERMS, LABELS, ONTOLOGY, PPKG, SCHEMA, SKOS, TYPE
 from ..store.base import Backend, QueryRequest
 from ..store.ledger import Ledger
-
-log = logging.getLogger(__name__)
 
 ALTERNATES = (SCHEMA + "alternateName", SKOS + "altLabel")
 IDENTIFIER = DCTERMS + "identifier"
@@ -97,14 +93,16 @@ def fallback_label(iri: str) -> str:
 
 
 class Names:
-    """Names by IRI. Grows in place when graphs are added; `listeners` (the search index) are
-    told which things changed."""
+    """Names by IRI, as of the store's `revision`.
 
-    def __init__(self, things: dict[str, Named]) -> None:
+    Grows in place when graphs are added; `added` lists the things each growth changed, so that
+    what is built from the names (the search index) can catch up without starting again.
+    """
+
+    def __init__(self, things: dict[str, Named], revision: int | None = None) -> None:
         self.things = things
-        self.derived: dict[str, object] = {}  # things built from these names (the search index)
-        self.derived_lock = threading.Lock()
-        self.listeners: list[Callable[[dict[str, Named]], None]] = []
+        self.revision = revision
+        self.added: list[tuple[str, ...]] = []
 
     def label(self, iri: str, lang: str) -> str | None:
         named = self.things.get(iri)
@@ -122,14 +120,15 @@ class Names:
 
     def add(self, found: dict[str, Named]) -> None:
         """Merge names read from new graphs."""
-        changed = {}
         for iri, new in found.items():
             old = self.things.get(iri)
-            merged = new if old is None else _merge(old, new)
-            self.things[iri] = merged
-            changed[iri] = merged
-        for listener in self.listeners:
-            listener(changed)
+            self.things[iri] = new if old is None else _merge(old, new)
+        self.added.append(tuple(found))
+
+    def changed(self, since: int) -> dict[str, Named]:
+        """The things that the additions after the first `since` changed."""
+        iris = dict.fromkeys(iri for found in self.added[since:] for iri in found)
+        return {iri: self.things[iri] for iri in iris}
 
 
 def _merge(old: Named, new: Named) -> Named:
@@ -174,50 +173,24 @@ class NamesCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._revision: int | None = None
         self._change = 0
         self._names: Names | None = None
 
     def get(self, backend: Backend, ledger: Ledger) -> Names:
         names = self._names
-        if names is not None and backend.revision() == self._revision:
+        if names is not None and backend.revision() == names.revision:
             return names
         with self._lock:
             revision, last = backend.revision(), ledger.last_change()
             if self._names is None:
                 self._names = Names(read_names(backend))
-            elif revision != self._revision:
+            elif revision != self._names.revision:
                 changes = ledger.changes(after=self._change, limit=last - self._change)
                 graphs = sorted({g[1:] for c in changes for g in c.graphs})
                 if any(c.kind == "release" for c in changes):
                     self._names = Names(read_names(backend))
                 elif graphs:
                     self._names.add(read_names(backend, graphs))
-            self._revision, self._change = revision, last
+            # Last, so that whoever sees the new revision sees the names added for it.
+            self._names.revision, self._change = revision, last
             return self._names
-
-
-def _cache(app: Flask) -> NamesCache:
-    cache: NamesCache = app.extensions.setdefault("ppkg.names", NamesCache())
-    return cache
-
-
-def current_names() -> Names:
-    """The names for the running application's store."""
-    app = current_app
-    return _cache(app).get(app.extensions["ppkg.backend"], app.extensions["ppkg.ledger"])
-
-
-def warm_up(app: Flask, then: Callable[[], object] = lambda: None) -> None:
-    """Read the names (and whatever `then` builds from them) in the background, so that the
-    first people to arrive do not wait for it."""
-
-    def run() -> None:
-        try:
-            with app.app_context():
-                current_names()
-                then()
-        except Exception:  # the first request will try again, and report it
-            log.exception("reading the names in the background failed")
-
-    threading.Thread(target=run, name="ppkg-names", daemon=True).start()

@@ -9,26 +9,18 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any, cast
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, Store
 from tqdm import tqdm
 
 from ..core.content import ContentFile
 from ..core.crash_points import crash_point
+from ..core.media_types import rdf_media_type_for_suffix
 from ..core.problem import Problem
 from ..core.vocabulary import ONTOLOGY
 from .base import Infer, QueryRequest, QueryResult, R, Task
 from .evaluate import evaluate, serialize
 from .swap import finish_swap
 from .workers import WorkerPool, serve_requests
-
-FORMATS = {
-    ".ttl": RdfFormat.TURTLE,
-    ".trig": RdfFormat.TRIG,
-    ".nt": RdfFormat.N_TRIPLES,
-    ".nq": RdfFormat.N_QUADS,
-    ".jsonld": RdfFormat.JSON_LD,
-    ".rdf": RdfFormat.RDF_XML,
-}
 
 
 class OxigraphBackend:
@@ -143,9 +135,10 @@ class OxigraphBackend:
 
 
 def _load_file(store: Store, content: ContentFile, bar: tqdm) -> None:
-    rdf_format = FORMATS.get(content.path.suffix)
-    if rdf_format is None:
+    found = rdf_media_type_for_suffix(content.path.suffix)
+    if found is None:
         raise Problem(415, f"{content.path}: no RDF format is known for this file name")
+    rdf_format = found.oxigraph
     graph = NamedNode(content.graph) if content.graph else None
     with open(content.path, "rb") as raw:
         try:

@@ -10,8 +10,6 @@ import hashlib
 import re
 import secrets
 
-from flask import Request
-
 from ..core.problem import Problem
 from ..store.ledger import Ledger, Token, now
 
@@ -79,10 +77,10 @@ def listing(ledger: Ledger) -> list[dict[str, str | None]]:
     return [dict(r) for r in rows]
 
 
-def authenticate(ledger: Ledger, request: Request, role: str | None = None) -> Token:
-    """The token's holder; 401 without a valid token, 403 when a reviewer is needed."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+def authenticate(ledger: Ledger, authorization: str | None, role: str | None = None) -> Token:
+    """The holder of the token in an Authorization header's value (`Bearer <token>`); 401
+    without a valid token, 403 when a reviewer is needed."""
+    scheme, _, value = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise Problem(
             401, "give a token: Authorization: Bearer <token>", {"WWW-Authenticate": CHALLENGE}

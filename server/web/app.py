@@ -6,10 +6,8 @@ from flask import Flask
 from flask_cors import CORS
 
 from ..core.config import Settings
-from ..core.named_queries import load_queries
 from ..store.base import Backend
-from ..store.ledger import Ledger
-from . import changes, errors, home, query_page, search, stats, void
+from . import changes, context, errors, graph_store, home, query_page, search, stats, void
 from . import dumps as dumps_api
 from . import ontology as ontology_docs
 from . import queries as queries_api
@@ -24,10 +22,7 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["ppkg.settings"] = settings
-    app.extensions["ppkg.ledger"] = Ledger(settings.ledger_path)
-    app.extensions["ppkg.backend"] = backend
-    app.extensions["ppkg.queries"] = load_queries(settings.content_dir / "queries")
+    context.init_app(app, settings, backend)
     CORS(
         app,
         methods=["GET", "HEAD", "POST", "OPTIONS"],
@@ -40,6 +35,7 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
             "Digest",
             "Content-Digest",
             "Repr-Digest",
+            "X-PPKG-Unknown-Graphs",
         ],
         max_age=86400,
     )
@@ -57,4 +53,6 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(dumps_api.bp)
     app.register_blueprint(void.bp)
+    app.register_blueprint(graph_store.bp)
+    context.warm_up(app)  # the names, read in the background before the first page needs them
     return app

@@ -12,24 +12,20 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 
 from ..core.problem import Problem
-from ..core.vocabulary import BASE, SUBMISSION
-from ..store.ledger import Change, Ledger
+from ..core.vocabulary import ONTOLOGY, SUBMISSION
+from ..store.ledger import Change
+from .context import ledger
 
 bp = Blueprint("changes", __name__)
 PAGE_SIZE = 100
 CONTEXT = [
     "https://www.w3.org/ns/activitystreams",
-    {"ppkg": BASE + "ontology#", "patch": {"@id": "ppkg:patch", "@type": "@id"}},
+    {"ppkg": ONTOLOGY, "patch": {"@id": "ppkg:patch", "@type": "@id"}},
 ]
 MEDIA_TYPE = "application/activity+json"
-
-
-def ledger() -> Ledger:
-    found: Ledger = current_app.extensions["ppkg.ledger"]
-    return found
 
 
 @bp.get("/changes")

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import threading
-from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
-from rdflib import RDF, SKOS, Graph, Literal
+from flask import Blueprint, Response, request
+from rdflib import Graph, Literal
 
-from ..core.media_types import GRAPH, content_type
+from ..core.media_types import GRAPH, content_type, rdf_media_type
 from ..core.problem import Problem
+from .context import ontology_page, settings
 from .negotiation import negotiate
 from .ontology_anchors import add_term_anchors
-from .sparql.description import RDFLIB_FORMATS
+from .rdflib_namespaces import RDF, SKOS
 
 bp = Blueprint("ontology", __name__)
-SUFFIXES = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-}
-_lock = threading.Lock()
+SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in GRAPH}}
 
 
 def ontology_files() -> list[Path]:
-    folder: Path = current_app.extensions["ppkg.settings"].content_dir / "ontology"
-    return sorted(folder.glob("*.ttl"))
+    return sorted((settings().content_dir / "ontology").glob("*.ttl"))
 
 
 @bp.get("/ontology")
@@ -51,7 +42,7 @@ def _respond(media_type: str) -> Response:
     if media_type == "text/html":
         body = _html(files)
     else:
-        body = _graph(files).serialize(format=RDFLIB_FORMATS[media_type])
+        body = _graph(files).serialize(format=rdf_media_type(media_type).rdflib)
     response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response
@@ -64,8 +55,7 @@ def _graph(files: tuple[Path, ...]) -> Graph:
     return graph
 
 
-@cache
-def _cached_html(files: tuple[Path, ...], mtimes: tuple[float, ...]) -> str:
+def _make_html(files: tuple[Path, ...]) -> str:
     from pylode import OntPub  # heavy, and needed only for this page
 
     html: str = OntPub(ontology=_for_pylode(_graph(files))).make_html()
@@ -88,5 +78,5 @@ def _for_pylode(graph: Graph) -> Graph:
 
 def _html(files: tuple[Path, ...]) -> str:
     """pyLODE takes seconds; the page is made once per content version."""
-    with _lock:
-        return _cached_html(files, tuple(p.stat().st_mtime for p in files))
+    version = (files, tuple(p.stat().st_mtime for p in files))
+    return ontology_page().get(version, lambda: _make_html(files))

@@ -1,4 +1,5 @@
-"""Answers to IRIs, kept until the store changes.
+"""Answers to IRIs, kept until the store changes; and pages made from files, kept until the
+files change.
 
 The data changes only when a release or an accepted submission writes the store, so an answer
 stays right for as long as `backend.revision()` is the same; bounded LRUs keep the pages people
@@ -10,10 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
-
-from flask import current_app
 
 from ..store.base import Backend
 
@@ -58,9 +58,16 @@ class VersionedCache(Generic[V]):
                 self._values.popitem(last=False)
 
 
-def cache(name: str, size: int) -> VersionedCache[V]:
-    """The application's cache called `name`."""
-    found: VersionedCache[V] = current_app.extensions.setdefault(
-        "ppkg.cache." + name, VersionedCache(size)
-    )
-    return found
+class LatestCache(Generic[V]):
+    """One value, made again when its key (what it is made from) changes; one maker at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: Hashable = None
+        self._value: V | None = None
+
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        with self._lock:
+            if self._value is None or key != self._key:
+                self._value, self._key = make(), key
+            return self._value

@@ -7,7 +7,7 @@ import re
 
 from pyoxigraph import Literal
 
-from ..core.vocabulary import XSD
+from ..core.vocabulary import DCTERMS, RDFS, SCHEMA, TYPE, XSD
 
 LANGUAGES = ("en", "ru")
 
@@ -151,36 +151,36 @@ TEXT: dict[str, dict[str, str]] = {
 # Labels of the other vocabularies' properties our data uses most (ours come from the ontology).
 PROPERTY_LABELS: dict[str, dict[str, str]] = {
     "en": {
-        "https://schema.org/about": "about",
-        "https://schema.org/mentions": "mentions",
-        "https://schema.org/creator": "creator",
-        "https://schema.org/author": "author",
-        "https://schema.org/founder": "founder",
-        "https://schema.org/name": "name",
-        "https://schema.org/alternateName": "other name",
-        "https://schema.org/description": "description",
-        "http://purl.org/dc/terms/publisher": "publisher",
-        "http://purl.org/dc/terms/creator": "creator",
-        "http://purl.org/dc/terms/title": "title",
-        "http://www.w3.org/2000/01/rdf-schema#label": "label",
-        "http://www.w3.org/2000/01/rdf-schema#comment": "comment",
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "type",
+        SCHEMA + "about": "about",
+        SCHEMA + "mentions": "mentions",
+        SCHEMA + "creator": "creator",
+        SCHEMA + "author": "author",
+        SCHEMA + "founder": "founder",
+        SCHEMA + "name": "name",
+        SCHEMA + "alternateName": "other name",
+        SCHEMA + "description": "description",
+        DCTERMS + "publisher": "publisher",
+        DCTERMS + "creator": "creator",
+        DCTERMS + "title": "title",
+        RDFS + "label": "label",
+        RDFS + "comment": "comment",
+        TYPE: "type",
     },
     "ru": {
-        "https://schema.org/about": "о ком",
-        "https://schema.org/mentions": "упоминает",
-        "https://schema.org/creator": "автор",
-        "https://schema.org/author": "автор",
-        "https://schema.org/founder": "основатель",
-        "https://schema.org/name": "имя",
-        "https://schema.org/alternateName": "другое имя",
-        "https://schema.org/description": "описание",
-        "http://purl.org/dc/terms/publisher": "издатель",
-        "http://purl.org/dc/terms/creator": "автор",
-        "http://purl.org/dc/terms/title": "заглавие",
-        "http://www.w3.org/2000/01/rdf-schema#label": "название",
-        "http://www.w3.org/2000/01/rdf-schema#comment": "комментарий",
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "тип",
+        SCHEMA + "about": "о ком",
+        SCHEMA + "mentions": "упоминает",
+        SCHEMA + "creator": "автор",
+        SCHEMA + "author": "автор",
+        SCHEMA + "founder": "основатель",
+        SCHEMA + "name": "имя",
+        SCHEMA + "alternateName": "другое имя",
+        SCHEMA + "description": "описание",
+        DCTERMS + "publisher": "издатель",
+        DCTERMS + "creator": "автор",
+        DCTERMS + "title": "заглавие",
+        RDFS + "label": "название",
+        RDFS + "comment": "комментарий",
+        TYPE: "тип",
     },
 }
 

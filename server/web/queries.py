@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from ..core.media_types import TABULAR
 from ..core.named_queries import NamedQuery
 from ..core.problem import Problem
-from .negotiation import prefers_html
+from .context import catalogue
+from .negotiation import choose, prefers_html
 from .sparql.endpoint import respond
 
 bp = Blueprint("queries", __name__)
 
 
-def catalogue() -> dict[str, NamedQuery]:
-    queries: dict[str, NamedQuery] = current_app.extensions["ppkg.queries"]
-    return queries
-
-
 @bp.get("/queries")
 def list_queries() -> Response:
     entries = [_entry(q) for q in catalogue().values()]
-    best = request.accept_mimetypes.best_match(
-        ["application/json", "text/html"], "application/json"
-    )
+    best = choose(["application/json", "text/html"], "application/json")
     if best == "text/html":
         response = Response(render_template("queries.html", queries=entries))
     else:

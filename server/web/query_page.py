@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..core.config import Settings
 from ..core.named_queries import NamedQuery
 from ..core.problem import Problem
-from ..core.vocabulary import BASE, Term
+from ..core.vocabulary import Term
+from .context import catalogue, settings
 from .result_table import GRAPH_TYPE, TABULAR_TYPE, Table, Terms, read_table
 from .sparql.endpoint import respond, run
 
@@ -78,16 +78,6 @@ class Outcome:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def catalogue() -> dict[str, NamedQuery]:
-    queries: dict[str, NamedQuery] = current_app.extensions["ppkg.queries"]
-    return queries
-
-
-def base_iri() -> str:
-    settings: Settings = current_app.extensions["ppkg.settings"]
-    return str(getattr(settings, "base_iri", BASE))
-
-
 @bp.get("/query")
 def query_page() -> Response:
     try:
@@ -126,7 +116,7 @@ def execute(form: QueryForm) -> Outcome:
         return Outcome(error="the query is empty: write one or pick an example", status=400)
     try:
         result = run(form.text, TABULAR_TYPE, GRAPH_TYPE, bindings=form.bindings())
-        return Outcome(read_table(result, Terms(form.text, base_iri())))
+        return Outcome(read_table(result, Terms(form.text, settings().base_iri)))
     except Problem as exc:
         return _failed(exc)
 

@@ -6,7 +6,6 @@ shows, so a query matching millions of rows costs no more than the page can show
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,34 +17,31 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryBoolean,
-    QueryResultsFormat,
-    RdfFormat,
     parse,
     parse_query_results,
 )
 
+from ..core.media_types import GRAPH, TABULAR
 from ..core.paths import local_url
 from ..core.problem import Problem
-from ..core.vocabulary import ONTOLOGY
+from ..core.vocabulary import DCTERMS, ELI, ONTOLOGY, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from ..store.base import QueryResult
 
 # What the page asks the backend for: streamable, and parsed back by Oxigraph itself.
 TABULAR_TYPE = "application/sparql-results+json"
 GRAPH_TYPE = "application/n-triples"
 SHOW_ROWS = 1000
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 COMMON_PREFIXES = {  # the query's own PREFIX declarations come on top of these
     "ppkg": ONTOLOGY,
-    "schema": "https://schema.org/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": SCHEMA,
+    "eli": ELI,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "rdf": RDF,
+    "rdfs": RDFS,
     "xsd": XSD,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": OWL,
+    "skos": SKOS,
 }
 PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE)
 
@@ -114,7 +110,7 @@ class Terms:
 
 def read_table(result: QueryResult, terms: Terms, limit: int = SHOW_ROWS) -> Table:
     """The first `limit` rows of `result`; the rest is not read and its work is stopped."""
-    stream = io.BufferedReader(_ChunkReader(result.chunks), 1 << 16)
+    stream = result.stream()
     try:
         if result.media_type == GRAPH_TYPE:
             return _graph(stream, terms, limit)
@@ -122,11 +118,11 @@ def read_table(result: QueryResult, terms: Terms, limit: int = SHOW_ROWS) -> Tab
     except SyntaxError as exc:  # a stream cut short (the worker stopped mid-way)
         raise Problem(500, f"the results could not be read completely: {exc}") from exc
     finally:
-        stream.close()  # closes the chunk reader too
+        stream.close()  # closes the chunks too: the worker stops if the rest is unread
 
 
 def _solutions(stream: IO[bytes], terms: Terms, limit: int) -> Table:
-    results = parse_query_results(stream, QueryResultsFormat.JSON)
+    results = parse_query_results(stream, TABULAR[TABULAR_TYPE])
     if isinstance(results, QueryBoolean):
         return Table(boolean=bool(results))
     names = [v.value for v in results.variables]
@@ -135,7 +131,7 @@ def _solutions(stream: IO[bytes], terms: Terms, limit: int) -> Table:
 
 
 def _graph(stream: IO[bytes], terms: Terms, limit: int) -> Table:
-    triples = islice(parse(stream, RdfFormat.N_TRIPLES), limit + 1)
+    triples = islice(parse(stream, GRAPH[GRAPH_TYPE]), limit + 1)
     rows = [[terms.cell(t.subject), terms.cell(t.predicate), terms.cell(t.object)] for t in triples]
     return Table(["subject", "predicate", "object"], rows[:limit], len(rows) > limit, graph=True)
 
@@ -143,32 +139,3 @@ def _graph(stream: IO[bytes], terms: Terms, limit: int) -> Table:
 def _declared(query: str) -> Iterator[tuple[str, str]]:
     for match in PREFIX_DECL.finditer(query):
         yield match.group(1) or "", match.group(2)
-
-
-class _ChunkReader(io.RawIOBase):
-    """A binary file over the result's chunks, for Oxigraph's streaming parsers."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._pending = chunk
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
-
-    def close(self) -> None:
-        """Closing the chunk generator stops the worker if the results are not all read."""
-        stop = getattr(self._chunks, "close", None)
-        if stop is not None:
-            stop()
-        super().close()

@@ -11,14 +11,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, parse_query_results
 
-from ..core.config import Settings
 from ..core.paths import local_url
-from ..core.vocabulary import BASE, Term
+from ..core.vocabulary import Term
 from . import charts
-from .queries import catalogue
+from .context import catalogue, settings
 from .result_table import TABULAR_TYPE
 from .sparql.endpoint import run
 
@@ -151,8 +150,7 @@ def term_text(months: float) -> str:
 
 def local(iri: str | None) -> str | None:
     """Our IRIs answer on this server at the same path."""
-    settings: Settings = current_app.extensions["ppkg.settings"]
-    return local_url(iri, str(getattr(settings, "base_iri", BASE))) if iri else None
+    return local_url(iri, settings().base_iri) if iri else None
 
 
 @bp.get("/stats")

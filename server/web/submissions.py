@@ -14,16 +14,16 @@ import json
 import sqlite3
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
-from ..core.config import Settings
+from ..core.media_types import RDF_FORMATS
 from ..core.problem import Problem
 from ..core.vocabulary import SUBMISSION
-from ..store.ledger import Ledger, Token
+from ..store.ledger import Token
 from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
-from ..validation.validate import MEDIA_TYPES, validate_against
-from .sparql.endpoint import backend
+from ..validation.validate import validate_against
+from .context import backend, ledger, settings
 
 bp = Blueprint("submissions", __name__)
 SUMMARY = "id, status, submitter, received, media_type, filename, decided_by, decided, reason"
@@ -38,24 +38,19 @@ STATUSES = (
 )
 
 
-def ledger() -> Ledger:
-    found: Ledger = current_app.extensions["ppkg.ledger"]
-    return found
-
-
-def settings() -> Settings:
-    found: Settings = current_app.extensions["ppkg.settings"]
-    return found
+def holder(role: str | None = None) -> Token:
+    """Who sent the request, by the token in its Authorization header."""
+    return tokens.authenticate(ledger(), request.headers.get("Authorization"), role)
 
 
 @bp.post("/submissions")
 def submit() -> Response:
-    who = tokens.authenticate(ledger(), request)
+    who = holder()
     request.max_content_length = settings().max_upload_bytes
     media_type = request.mimetype
-    if media_type not in MEDIA_TYPES:
+    if media_type not in RDF_FORMATS:
         raise Problem(
-            415, f"send RDF with a Content-Type of {', '.join(MEDIA_TYPES)} (got {media_type!r})"
+            415, f"send RDF with a Content-Type of {', '.join(RDF_FORMATS)} (got {media_type!r})"
         )
     raw = request.get_data()
     if not raw.strip():
@@ -86,7 +81,7 @@ def submit() -> Response:
 
 @bp.get("/submissions")
 def listing() -> Response:
-    who = tokens.authenticate(ledger(), request)
+    who = holder()
     status = request.args.get("status")
     if status is not None and status not in STATUSES:
         raise Problem(400, f"status is one of {', '.join(STATUSES)}")
@@ -102,19 +97,19 @@ def listing() -> Response:
 
 @bp.get("/submissions/<sid>")
 def record(sid: str) -> Response:
-    _visible(sid, tokens.authenticate(ledger(), request))
+    _visible(sid, holder())
     return jsonify(_record(sid))
 
 
 @bp.get("/submissions/<sid>/raw")
 def raw(sid: str) -> Response:
-    row = _visible(sid, tokens.authenticate(ledger(), request))
+    row = _visible(sid, holder())
     return Response(row["raw"], content_type=row["media_type"])
 
 
 @bp.get("/submissions/<sid>/report")
 def report(sid: str) -> Response:
-    row = _visible(sid, tokens.authenticate(ledger(), request))
+    row = _visible(sid, holder())
     if row["report_turtle"] is None:
         raise Problem(404, f"submission {sid} has no SHACL report ({row['status']})")
     return Response(row["report_turtle"], content_type="text/turtle; charset=utf-8")
@@ -122,7 +117,7 @@ def report(sid: str) -> Response:
 
 @bp.post("/submissions/<sid>/accept")
 def accept(sid: str) -> Response:
-    reviewer = tokens.authenticate(ledger(), request, role="reviewer")
+    reviewer = holder(role="reviewer")
     publishing.decide(ledger(), sid, reviewer, "accepted", _reason())
     change = publishing.publish(ledger(), backend(), settings().content_dir, sid)
     body = _record(sid)
@@ -132,7 +127,7 @@ def accept(sid: str) -> Response:
 
 @bp.post("/submissions/<sid>/reject")
 def reject(sid: str) -> Response:
-    reviewer = tokens.authenticate(ledger(), request, role="reviewer")
+    reviewer = holder(role="reviewer")
     publishing.decide(ledger(), sid, reviewer, "rejected", _reason())
     return jsonify(_record(sid))
 

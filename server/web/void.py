@@ -11,24 +11,20 @@ import hashlib
 from importlib.metadata import PackageNotFoundError, metadata
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
+from flask import Blueprint, Response, request
+from rdflib import Graph, Literal, URIRef
 
-from ..core.media_types import FORMAT_IRIS, GRAPH, content_type
+from ..core.media_types import GRAPH, content_type, rdf_media_type
 from ..core.problem import Problem
 from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SHAPES
 from ..graph.dumps import Manifest, dumps_dir, read_manifest
-from ..graph.statistics import Statistics, StatisticsCache
-from ..store.base import Backend
+from ..graph.statistics import Statistics
+from .context import settings, statistics, void_bodies
 from .dumps import conditional
 from .negotiation import negotiate
-from .sparql.description import RDFLIB_FORMATS, SD
+from .rdflib_namespaces import DCAT, DCTERMS, FOAF, RDF, RDFS, SD, SPDX, VOID, XSD
 
 bp = Blueprint("void", __name__)
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = "https://www.iana.org/assignments/media-types/"
 PUBLISHER = BASE + "id/org/ppkg-editors"  # the editors, as the data names them
 TITLE = "ppkg: the political prisoners knowledge graph"
@@ -42,10 +38,6 @@ GRAPH_TITLES = {
     GRAPH_SHAPES: "The SHACL shapes the data conforms to",
     GRAPH_INFERRED: "Triples inferred by the ontology's OWL RL rules, not asserted elsewhere",
 }
-DUMP_FORMATS = {
-    "application/n-quads": "http://www.w3.org/ns/formats/N-Quads",
-    **{t: FORMAT_IRIS[t] for t in ("text/turtle", "application/ld+json")},
-}
 
 
 @bp.get("/void")
@@ -54,8 +46,7 @@ def void() -> Response:
     media_type = negotiate(request.accept_mimetypes, list(GRAPH), request.args.get("format"))
     if media_type is None:
         raise Problem(406, f"the dataset description is served as: {', '.join(GRAPH)}")
-    settings = current_app.extensions["ppkg.settings"]
-    manifest = read_manifest(dumps_dir(settings))
+    manifest = read_manifest(dumps_dir(settings()))
     key, stats = statistics()
     body = _body(key, stats, manifest, request.host_url, media_type)
     response = Response(body, content_type=content_type(media_type))
@@ -66,27 +57,21 @@ def void() -> Response:
     return conditional(response, etag, modified)
 
 
-def statistics() -> tuple[tuple[Any, ...], Statistics]:
-    cache: StatisticsCache = current_app.extensions.setdefault("ppkg.void", StatisticsCache())
-    backend: Backend = current_app.extensions["ppkg.backend"]
-    return cache.get(backend)
-
-
 def _body(
     key: tuple[Any, ...], stats: Statistics, manifest: Manifest | None, root: str, media_type: str
 ) -> str:
     """The serialised description, built once per statistics, dumps, host and format."""
-    bodies: dict[tuple[Any, ...], str] = current_app.extensions.setdefault("ppkg.void.bodies", {})
+    bodies = void_bodies()
     full_key = (key, manifest, root, media_type)
     if full_key not in bodies:
         if len(bodies) > 64:  # old statistics or dumps: start again
             bodies.clear()
-        graph = describe(stats, manifest, root)
-        bodies[full_key] = graph.serialize(format=RDFLIB_FORMATS[media_type])
+        graph = void_graph(stats, manifest, root)
+        bodies[full_key] = graph.serialize(format=rdf_media_type(media_type).rdflib)
     return bodies[full_key]
 
 
-def describe(stats: Statistics, manifest: Manifest | None, root: str) -> Graph:
+def void_graph(stats: Statistics, manifest: Manifest | None, root: str) -> Graph:
     """The VoID / DCAT graph; `root` is the server's URL ending in a slash."""
     g = Graph()
     for prefix, namespace in (("void", VOID), ("dcat", DCAT), ("spdx", SPDX), ("sd", SD)):
@@ -198,14 +183,14 @@ def _distributions(g: Graph, dataset: URIRef, manifest: Manifest, root: str) -> 
         g.add((node, DCAT.accessURL, URIRef(root + "dumps")))
         g.add((node, DCAT.mediaType, URIRef(IANA + f.media_type)))
         g.add((node, DCAT.compressFormat, URIRef(IANA + f.compress_format)))
-        g.add((node, DCTERMS["format"], URIRef(DUMP_FORMATS[f.media_type])))
+        g.add((node, DCTERMS["format"], URIRef(rdf_media_type(f.media_type).iri)))
         g.add((node, DCAT.byteSize, Literal(f.byte_size, datatype=XSD.nonNegativeInteger)))
         g.add((node, DCTERMS.issued, Literal(f.created, datatype=XSD.dateTime)))
         g.add((node, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(f.sha256, datatype=XSD.hexBinary)))
-        g.add((dataset, VOID.feature, URIRef(DUMP_FORMATS[f.media_type])))
+        g.add((dataset, VOID.feature, URIRef(rdf_media_type(f.media_type).iri)))
 
 
 def _license() -> str | None:

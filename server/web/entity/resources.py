@@ -10,47 +10,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Triple, serialize
 
-from ...core.config import Settings
-from ...core.media_types import content_type
+from ...core.media_types import content_type, rdf_media_type
 from ...core.paths import href, iri_for, local_url
 from ...core.problem import Problem
 from ...core.vocabulary import DCTERMS, OWL, PPKG, PROV, SKOS
 from ...graph.describe import LISTED, Description, describe
-from ...graph.names import current_names, fallback_label
+from ...graph.layout import arranged, content_prefixes, prefixes_used
+from ...graph.names import fallback_label
+from ..context import answers, backend, descriptions, names, search_index, settings
 from ..negotiation import language_links, negotiate, page_language
-from ..page_cache import Answer, VersionedCache, cache
+from ..page_cache import Answer
 from ..page_text import TEXT
-from ..search import search_index
-from ..sparql.endpoint import backend
-from .views import CURIES, Reader, article_view, is_official, person_view, schema_org
+from .article import article_view
+from .person import is_official, person_view
+from .reader import Reader
+from .revalidation import published_at, revalidated
+from .schema_org import schema_org
 
 bp = Blueprint("linked_data", __name__)
 
-RDF_FORMATS: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/trig": RdfFormat.TRIG,
-    "application/n-quads": RdfFormat.N_QUADS,
-}
-# Formats with named graphs keep each fact's source; JSON-LD could, but its users expect a graph.
-DATASET_FORMATS = (RdfFormat.TRIG, RdfFormat.N_QUADS)
-SUFFIXES = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-}
+# The RDF a resource answers in, the first preferred among those a client accepts equally; the
+# dataset formats (TriG, N-Quads) keep each fact's source graph.
+RDF_TYPES = (
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/trig",
+    "application/n-quads",
+)
+SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in RDF_TYPES}}
 SUFFIX_OF = {media_type: suffix for suffix, media_type in SUFFIXES.items()}
-OFFERS = ["text/html", *RDF_FORMATS]
+OFFERS = ["text/html", *RDF_TYPES]
 # The first segments of our IRIs (the ontology answers at /ontology, ontology_docs.py).
 ROOTS = ("id", "law", "source", "vocab", "graph")
 
@@ -58,11 +53,6 @@ REPLACED_BY = DCTERMS + "isReplacedBy"
 DEPRECATED = OWL + "deprecated"
 WITHDRAWN_AT = PROV + "invalidatedAtTime"
 CHANGE_NOTE = SKOS + "changeNote"
-
-
-def settings() -> Settings:
-    configured: Settings = current_app.extensions["ppkg.settings"]
-    return configured
 
 
 def _resource(root: str, rest: str) -> Response:
@@ -78,18 +68,18 @@ def _resource(root: str, rest: str) -> Response:
     if media_type == "text/html":
         _page_number()  # a bad page number is a bad request, not a missing resource
     key = (request.host_url, request.full_path, media_type, lang)
-    answers: VersionedCache[Answer] = cache("answers", 4096)
-    answer = answers.get(backend(), key)
+    modified = published_at()
+    answer = answers().get(backend(), key)
     if answer is None:
         response = _answer(iri_for(path, settings().base_iri), media_type, suffix, lang)
         if response.status_code != 404:  # unknown addresses are endless; keep only answers
-            answers.put(backend(), key, _keep(response))
+            answers().put(backend(), key, _keep(response))
     else:
         response = Response(answer.body, answer.status, headers=list(answer.headers))
     response.vary.add("Accept")
     if media_type == "text/html":
         response.vary.add("Accept-Language")
-    return response
+    return revalidated(response, modified)
 
 
 def _keep(response: Response) -> Answer:
@@ -144,11 +134,10 @@ def _describe(iri: str, for_page: bool) -> Description:
     """One query per page; one per resource for all the RDF formats."""
     if for_page:
         return describe(backend(), iri, for_page=True, page=_page_number())
-    descriptions: VersionedCache[Description] = cache("descriptions", 1024)
-    found = descriptions.get(backend(), (iri,))
+    found = descriptions().get(backend(), (iri,))
     if found is None:
         found = describe(backend(), iri, for_page=False)
-        descriptions.put(backend(), (iri,), found)
+        descriptions().put(backend(), (iri,), found)
     return found
 
 
@@ -176,13 +165,13 @@ def _not_found(iri: str, media_type: str, lang: str) -> Response:
         raise Problem(404, message)
     words = fallback_label(iri)
     suggestions = search_index().search(words, 5) if words else []
-    names = current_names()
+    known = names()
     body = render_template(
         "not_found.html",
         iri=iri,
         query=words,
         suggestions=[
-            (href(e.iri, settings().base_iri), names.label(e.iri, lang) or e.iri, e.kind)
+            (href(e.iri, settings().base_iri), known.label(e.iri, lang) or e.iri, e.kind)
             for e in suggestions
         ],
         t=TEXT[lang],
@@ -196,26 +185,17 @@ def _not_found(iri: str, media_type: str, lang: str) -> Response:
 
 
 def _rdf(description: Description, media_type: str, status: int, negotiated: bool) -> Response:
-    rdf_format = RDF_FORMATS[media_type]
-    quads = description.quads
-    prefixes = _prefixes_used(quads)
-    if rdf_format in DATASET_FORMATS:
-        body = serialize(quads, format=rdf_format, prefixes=prefixes)
+    rdf = rdf_media_type(media_type)
+    quads = arranged(description.quads, description.iri, rdf.dataset)
+    prefixes = prefixes_used(quads, content_prefixes(settings().content_dir))
+    if rdf.dataset:
+        body = serialize(quads, format=rdf.oxigraph, prefixes=prefixes)
     else:
         triples = dict.fromkeys(Triple(q.subject, q.predicate, q.object) for q in quads)
-        body = serialize(triples, format=rdf_format, prefixes=prefixes)
+        body = serialize(triples, format=rdf.oxigraph, prefixes=prefixes)
     response = Response(body, status, content_type=content_type(media_type))
     _link_alternates(response, media_type, negotiated)
     return response
-
-
-def _prefixes_used(quads: list[Quad]) -> dict[str, str]:
-    iris = {t.value for q in quads for t in (q.predicate, q.object) if isinstance(t, NamedNode)}
-    return {
-        prefix: namespace
-        for prefix, namespace in CURIES.items()
-        if any(iri.startswith(namespace) for iri in iris)
-    }
 
 
 def _link_alternates(response: Response, media_type: str, negotiated: bool) -> None:
@@ -234,7 +214,7 @@ def _link_alternates(response: Response, media_type: str, negotiated: bool) -> N
 
 def _page(description: Description, lang: str, status: int) -> Response:
     base = settings().base_iri
-    reader = Reader(description, current_names(), lang, base)
+    reader = Reader(description, names(), lang, base)
     types = description.types(description.iri)
     if status == 410:
         template, view = "gone.html", _tombstone(reader)

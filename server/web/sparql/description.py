@@ -6,23 +6,23 @@ from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from flask import Response, request
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, VOID
+from rdflib import BNode, Graph, Literal, URIRef
 
-from ...core.media_types import FORMAT_IRIS, GRAPH, content_type
+from ...core.media_types import FORMAT_IRIS, GRAPH, content_type, rdf_media_type
 from ...core.problem import Problem
 from ..negotiation import negotiate
+from ..rdflib_namespaces import RDF, RDFS, SD, VOID
+from .unknown_graphs import HEADER
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
+# What a query naming a graph the dataset does not hold gets (`unknown_graphs`).
+UNKNOWN_GRAPHS = (
+    "A graph named by FROM, FROM NAMED, default-graph-uri or named-graph-uri that this dataset"
+    f" does not hold is an empty graph: it is never fetched, and the answer's {HEADER} header"
+    " lists its name."
+)
 
 
-def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
+def service_graph(endpoint: str, graphs: Iterable[str]) -> Graph:
     """What the endpoint really does: query only, union default graph, the graphs it holds."""
     g = Graph()
     g.bind("sd", SD)
@@ -33,6 +33,7 @@ def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for iri in FORMAT_IRIS.values():
         g.add((service, SD.resultFormat, URIRef(iri)))
+    g.add((service, RDFS.comment, Literal(UNKNOWN_GRAPHS, lang="en")))
     # The dataset that /.well-known/void describes (statistics, dumps, change feed).
     dataset = URIRef(urljoin(endpoint, "/.well-known/void#dataset"))
     default = BNode()
@@ -45,7 +46,7 @@ def describe(endpoint: str, graphs: Iterable[str]) -> Graph:
     g.add(
         (
             default,
-            URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+            RDFS.comment,
             Literal("The union of all named graphs.", lang="en"),
         )
     )
@@ -61,7 +62,9 @@ def service_description(graphs: Iterable[str], format_param: str | None) -> Resp
     media_type = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
     if media_type is None:
         raise Problem(406, f"the service description is served as: {', '.join(GRAPH)}")
-    body = describe(request.base_url, graphs).serialize(format=RDFLIB_FORMATS[media_type])
+    body = service_graph(request.base_url, graphs).serialize(
+        format=rdf_media_type(media_type).rdflib
+    )
     response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response
