@@ -17,6 +17,7 @@ from .core.content import content_files
 from .core.media_types import SHORT_NAMES, TABULAR
 from .core.named_queries import load_queries
 from .core.problem import Problem
+from .graph import release
 from .graph.dumps import describe, dumps_dir, ensure_dumps, refresh_dumps
 from .store import open_backend
 from .store.base import Backend, QueryRequest
@@ -63,9 +64,11 @@ def serve(settings: Settings, /, **flags: Any) -> None:
     from .web.app import create_app
 
     settings = Settings.from_env(**{**settings.__dict__, **flags})
+    _preflight(settings)
     backend = open_backend(settings)
     if backend.is_empty():
         _load(backend, settings)
+    release.finish(settings)  # of a load killed before it announced and dumped its store
     ensure_dumps(settings)
     backend.start()
     try:
@@ -89,6 +92,7 @@ def serve(settings: Settings, /, **flags: Any) -> None:
 @click.pass_obj
 def load(settings: Settings) -> None:
     """(Re)load the store from the content folders."""
+    _preflight(settings)
     _load(open_backend(settings), settings)
 
 
@@ -99,6 +103,7 @@ def load(settings: Settings) -> None:
 @click.pass_obj
 def export(settings: Settings, out: Path | None) -> None:
     """Write dumps of the whole dataset (N-Quads, Turtle, JSON-LD, gzip) and their manifest."""
+    _preflight(settings, content=False)
     if open_backend(settings).is_empty():
         raise click.ClickException("the store is empty: run `ppkg load` first")
     click.echo(describe(refresh_dumps(settings, out), out or dumps_dir(settings)))
@@ -193,17 +198,32 @@ def _load(backend: Backend, settings: Settings) -> None:
     files = content_files(settings.content_dir)
     ledger = Ledger(settings.ledger_path)
     accepted = accepted_quads(ledger)
+    unfinished = release.begin(settings)  # pending until the new store is announced and dumped
     try:
         count = backend.load(files, infer, progress=sys.stderr.isatty(), extra=accepted)
-    except Problem as exc:
-        raise click.ClickException(exc.message) from exc
-    ledger.release()
+    except (Problem, OSError) as exc:  # the store is built beside the old one: nothing lost
+        if not unfinished:
+            release.cancel(settings)
+        if isinstance(exc, Problem):
+            raise click.ClickException(exc.message) from exc
+        failed = f"the new store could not be built ({exc})"
+        raise click.ClickException(f"{settings.store_path}: {failed}; the old one is kept") from exc
     click.echo(
         f"loaded {count} quads from {len(files)} files and {len(accepted)} accepted "
         f"submission quads into {settings.store_path}",
         err=True,
     )
-    click.echo(describe(refresh_dumps(settings), dumps_dir(settings)), err=True)
+    click.echo(describe(release.publish(settings), dumps_dir(settings)), err=True)
+
+
+def _preflight(settings: Settings, content: bool = True) -> None:
+    """Refuse to start, in one line, on a data directory, a ledger or content ppkg cannot use."""
+    from .core.preflight import check_start
+
+    try:
+        check_start(settings, content)
+    except Problem as exc:
+        raise click.ClickException(exc.message) from None
 
 
 def _recover(settings: Settings, backend: Backend) -> None:
@@ -227,8 +247,10 @@ def _recover(settings: Settings, backend: Backend) -> None:
 
 
 @main.group()
-def token() -> None:
+@click.pass_obj
+def token(settings: Settings) -> None:
     """Issue, rotate, list and revoke the bearer tokens of partners and reviewers."""
+    _preflight(settings, content=False)
 
 
 @token.command("issue")

@@ -13,11 +13,13 @@ from pyoxigraph import NamedNode, Quad, Store
 from tqdm import tqdm
 
 from ..core.content import ContentFile
+from ..core.crash_points import crash_point
 from ..core.media_types import rdf_media_type_for_suffix
 from ..core.problem import Problem
 from ..core.vocabulary import ONTOLOGY
 from .base import Infer, QueryRequest, QueryResult, R, Task
 from .evaluate import evaluate, serialize
+from .swap import finish_swap
 from .workers import WorkerPool, serve_requests
 
 
@@ -33,6 +35,7 @@ class OxigraphBackend:
         publish_sensitive: bool = False,
     ) -> None:
         self.path = path
+        finish_swap(path)  # a load killed mid-swap leaves no store in place: put the old one back
         self._publish_sensitive = publish_sensitive
         self._pool = WorkerPool(_worker_main, str(path), workers, timeout)
         self._graphs: frozenset[str] | None = None
@@ -98,6 +101,7 @@ class OxigraphBackend:
                 store = Store(str(building))
                 for content in files:
                     _load_file(store, content, bar)
+                crash_point("load-building")
                 store.bulk_extend(extra)
                 if not self._publish_sensitive:
                     _drop_sensitive(store)
@@ -108,7 +112,9 @@ class OxigraphBackend:
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
+        crash_point("load-built")
         self._swap(building)
+        crash_point("load-swapped")
         self._graphs = None
         return count
 
@@ -117,6 +123,7 @@ class OxigraphBackend:
         shutil.rmtree(retired, ignore_errors=True)
         if self.path.exists():
             self.path.rename(retired)
+            crash_point("load-swapping")
         building.rename(self.path)
         shutil.rmtree(retired, ignore_errors=True)
 
