@@ -171,6 +171,13 @@ def table(size: dict[str, Any]) -> str:
             ratios=False,
         )
     )
+    ini = size.get("virtuoso", {}).get("ini")
+    if ini:
+        lines.append(
+            f"Virtuoso: NumberOfBuffers {ini['NumberOfBuffers']:,}, MaxDirtyBuffers "
+            f"{ini['MaxDirtyBuffers']:,} ({ini['memory_given_gb']:g} GB of "
+            f"{ini['memory_available_gb']:g} GB available)"
+        )
     lines.append(
         "rows: "
         + "; ".join(

@@ -8,10 +8,10 @@ prisoners-by-article (the most frequent article), article-stats and sentences (o
 HTTP against the real `ppkg serve` on loopback, and in process on Oxigraph; a person's page;
 throughput with concurrent clients; validating a 1,000-triple submission; the server's peak
 memory; then the same queries on rdflib's engine (in a worker killed past its time limit) and on
-Virtuoso (started here on loopback ports, loaded with the same files and with ppkg's inferred
-graph, since the queries read the inferred ppkg:underArticle). It checks that the engines return
-the same rows, and the rows the generator wrote. It prints a table and writes
-bench/results/<timestamp>.json.
+Virtuoso (started here on loopback ports with buffers sized for the machine's memory, loaded
+with the same files and with ppkg's inferred graph, since the queries read the inferred
+ppkg:underArticle). It checks that the engines return the same rows, and the rows the
+generator wrote. It prints a table and writes bench/results/<timestamp>.json.
 """
 
 from __future__ import annotations
@@ -60,6 +60,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--submission-triples", type=int, help="submission validated [1000]")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib out")
     parser.add_argument("--no-virtuoso", action="store_true", help="leave Virtuoso out")
+    parser.add_argument(
+        "--virtuoso-memory-gb",
+        type=float,
+        help="memory for Virtuoso's buffers [a quarter of the available, 1 to 4 GB]",
+    )
     parser.add_argument("--article", help="article for prisoners-by-article [the most frequent]")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -81,6 +86,7 @@ def settings_from(args: argparse.Namespace) -> measure.Settings:
         "submission_triples": args.submission_triples,
         "rdflib": False if args.no_rdflib else None,
         "virtuoso": False if args.no_virtuoso or not virtuoso.available() else None,
+        "virtuoso_memory_gb": args.virtuoso_memory_gb,
     }
     return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 

@@ -40,6 +40,8 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             "--quick",
             "--runs",
             "2",
+            "--virtuoso-memory-gb",
+            "1",
             "--seconds",
             "1",
             "--clients",
@@ -82,6 +84,12 @@ def test_every_query_timed_on_every_engine(figures: dict[str, Any]) -> None:
     for engine in ENGINES:
         for query in QUERIES:
             assert _timed(figures[engine]["queries"][query]), (engine, query)
+
+
+def test_virtuoso_buffers_recorded(figures: dict[str, Any]) -> None:
+    ini = figures["virtuoso"]["ini"]
+    assert ini["memory_given_gb"] == 1
+    assert ini["NumberOfBuffers"] == 85_000 and ini["MaxDirtyBuffers"] == 63_750
 
 
 def test_engines_agree_row_for_row(figures: dict[str, Any]) -> None:
