@@ -17,7 +17,7 @@ from server.core.content import content_files
 from server.core.named_queries import load_queries
 from server.core.vocabulary import BASE, GRAPH_INFERRED
 
-from . import virtuoso
+from . import oxigraph_serve, virtuoso
 from .generate import Manifest, submission
 from .processes import PpkgServer, run_json
 from .queries import BenchQuery, Row, bench_queries, rows
@@ -40,6 +40,7 @@ class Settings:
     rdflib_load_timeout: float = 1200.0
     virtuoso: bool = True
     virtuoso_memory_gb: float | None = None  # for Virtuoso's buffers [a quarter of free]
+    oxigraph_serve: bool = True
     query_timeout: float = 600.0  # per HTTP query
     submission_triples: int = 1000  # size of the submission validated
 
@@ -252,10 +253,7 @@ def virtuoso_figures(size: Size, settings: Settings) -> dict[str, Any]:
             answers[query.key] = rows(ask())
             queries[query.key] = repeat(ask, settings.runs, settings.budget).figures()
         size.answers["virtuoso"] = answers
-        sentences = next(q for q in size.queries if q.key == "sentences")
-        url = requests.Request("GET", engine.url, params={"query": sentences.text}).prepare().url
-        assert url is not None
-        rate = throughput(url, JSON, settings.clients, settings.seconds).figures()
+        rate = _sentences_rate(engine.url, size, settings)
         return {
             "version": virtuoso.version(),
             "ini": engine.settings,
@@ -267,6 +265,44 @@ def virtuoso_figures(size: Size, settings: Settings) -> dict[str, Any]:
         }
     finally:
         engine.close()
+
+
+def oxigraph_serve_figures(size: Size, settings: Settings) -> dict[str, Any]:
+    """`oxigraph serve` on a store its own loader built from the same files plus our inferred
+    graph, queried over HTTP with the same text as Virtuoso and rdflib."""
+    engine = oxigraph_serve.OxigraphServe(size.work, settings.query_timeout)
+    try:
+        load_s = engine.load(size.files())
+        inferred_s = engine.load([(size.inferred, GRAPH_INFERRED)])
+        engine.start()
+        queries, answers = {}, {}
+        for query in size.queries:
+
+            def ask(text: str = query.text) -> bytes:
+                return engine.query(text, settings.query_timeout)
+
+            answers[query.key] = rows(ask())
+            queries[query.key] = repeat(ask, settings.runs, settings.budget).figures()
+        size.answers["oxigraph_serve"] = answers
+        return {
+            "version": oxigraph_serve.version(),
+            "command": "oxigraph serve --union-default-graph",
+            "load_s": load_s,
+            "load_inferred_s": inferred_s,
+            "queries": queries,
+            "throughput": {"sentences": _sentences_rate(engine.url, size, settings)},
+            "memory": engine.memory(),
+        }
+    finally:
+        engine.close()
+
+
+def _sentences_rate(url: str, size: Size, settings: Settings) -> dict[str, Any]:
+    """Requests per second of the sentences query, by GET with its text, on another engine."""
+    sentences = next(q for q in size.queries if q.key == "sentences")
+    address = requests.Request("GET", url, params={"query": sentences.text}).prepare().url
+    assert address is not None
+    return throughput(address, JSON, settings.clients, settings.seconds).figures()
 
 
 def rdflib_figures(size: Size, settings: Settings) -> dict[str, Any]:

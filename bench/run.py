@@ -1,16 +1,19 @@
-"""The benchmark of issue 5: ppkg side by side with Oxigraph, rdflib and Virtuoso, per data size.
+"""The benchmark of issues 5 and 13: ppkg side by side with Oxigraph (in process and its own HTTP
+server), rdflib and Virtuoso, per data size.
 
     python -m bench [--sizes 1000,10000,100000] [--quick] [--no-rdflib] [--no-virtuoso]
+        [--no-oxigraph-serve] [--virtuoso-memory-gb GB]
 
 For each size it generates the synthetic data (bench.generate), then measures: `ppkg load` (and the
 inference inside it) against pyoxigraph's own bulk load of the same files; the named queries
 prisoners-by-article (the most frequent article), article-stats and sentences (one person) over
 HTTP against the real `ppkg serve` on loopback, and in process on Oxigraph; a person's page;
 throughput with concurrent clients; validating a 1,000-triple submission; the server's peak
-memory; then the same queries on rdflib's engine (in a worker killed past its time limit) and on
+memory; then the same queries on rdflib's engine (in a worker killed past its time limit), on
 Virtuoso (started here on loopback ports with buffers sized for the machine's memory, loaded
 with the same files and with ppkg's inferred graph, since the queries read the inferred
-ppkg:underArticle). It checks that the engines return the same rows, and the rows the
+ppkg:underArticle) and on `oxigraph serve` (loaded by `oxigraph load` with the same files and
+the inferred graph). It checks that the engines return the same rows, and the rows the
 generator wrote. It prints a table and writes bench/results/<timestamp>.json.
 """
 
@@ -32,7 +35,7 @@ from typing import Any
 import pyoxigraph
 import rdflib
 
-from . import measure, virtuoso
+from . import measure, oxigraph_serve, virtuoso
 from .generate import generate
 from .queries import difference
 from .report import table, targets
@@ -61,6 +64,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib out")
     parser.add_argument("--no-virtuoso", action="store_true", help="leave Virtuoso out")
     parser.add_argument(
+        "--no-oxigraph-serve", action="store_true", help="leave `oxigraph serve` out"
+    )
+    parser.add_argument(
         "--virtuoso-memory-gb",
         type=float,
         help="memory for Virtuoso's buffers [a quarter of the available, 1 to 4 GB]",
@@ -86,6 +92,9 @@ def settings_from(args: argparse.Namespace) -> measure.Settings:
         "submission_triples": args.submission_triples,
         "rdflib": False if args.no_rdflib else None,
         "virtuoso": False if args.no_virtuoso or not virtuoso.available() else None,
+        "oxigraph_serve": (
+            False if args.no_oxigraph_serve or not oxigraph_serve.available() else None
+        ),
         "virtuoso_memory_gb": args.virtuoso_memory_gb,
     }
     return replace(base, **{k: v for k, v in overrides.items() if v is not None})
@@ -144,6 +153,8 @@ def run_size(
     _step(out, "oxigraph", lambda: measure.oxigraph_figures(size, settings))
     if settings.virtuoso:
         _step(out, "virtuoso", lambda: measure.virtuoso_figures(size, settings))
+    if settings.oxigraph_serve:
+        _step(out, "oxigraph_serve", lambda: measure.oxigraph_serve_figures(size, settings))
     if settings.rdflib:
         _step(out, "rdflib", lambda: measure.rdflib_figures(size, settings))
     out["queries"] = _agreement(size)
@@ -177,7 +188,7 @@ def _agreement(size: measure.Size) -> list[dict[str, Any]]:
             "agree": {},
             "differences": {},
         }
-        for engine in ("virtuoso", "rdflib"):
+        for engine in AGREEING:
             theirs = size.answers.get(engine, {}).get(query.key)
             if ours is None or theirs is None:
                 entry["agree"][engine] = None
@@ -189,6 +200,9 @@ def _agreement(size: measure.Size) -> list[dict[str, Any]]:
         entry["matches_generator"] = ours is not None and _expected(size, query.key, ours)
         out.append(entry)
     return out
+
+
+AGREEING = ("oxigraph_serve", "virtuoso", "rdflib")  # compared with ppkg's rows
 
 
 def _label(key: str, params: dict[str, str]) -> str:
@@ -225,6 +239,7 @@ def _machine() -> dict[str, Any]:
         "pyoxigraph": pyoxigraph.__version__,
         "rdflib": rdflib.__version__,
         "virtuoso": virtuoso.version() if virtuoso.available() else None,
+        "oxigraph_serve": oxigraph_serve.version() or None,
         "load_average_at_start": os.getloadavg(),
     }
 
