@@ -98,6 +98,10 @@ class OxigraphServe:
             stop(self.process)
             self.process = None
 
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
     def query(self, text: str, timeout: float) -> bytes:
         response = requests.post(
             self.url,
