@@ -53,6 +53,7 @@ class OxigraphServe:
         self.command = command
         self.location = workdir / "oxigraph-serve"
         shutil.rmtree(self.location, ignore_errors=True)
+        workdir.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
@@ -81,8 +82,9 @@ class OxigraphServe:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}/query"
         command = [self.command, "serve", "--location", str(self.location)]
+        # No --timeout-s: it starts a thread per query, which under concurrent clients fails
+        # to get its stack and panics; each request is bounded by the client's timeout instead.
         command += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-        command += ["--timeout-s", f"{self.timeout:g}"]
         with (self.location.parent / "oxigraph-serve.log").open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=log)
         wait_until(self._answers, self.process, "oxigraph serve", timeout=120)
