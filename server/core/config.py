@@ -29,6 +29,7 @@ class Settings:
     publish_sensitive: bool = False
     max_upload_bytes: int = 20_000_000
     base_iri: str = BASE  # the published IRIs this server answers for, at the same paths
+    result_cache_mb: int = 64  # query results kept until the store changes; 0 keeps none
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -24,6 +24,7 @@ from ..graph.statistics import Statistics, StatisticsCache
 from ..store.base import Backend
 from ..store.ledger import Ledger
 from .page_cache import Answer, LatestCache, VersionedCache
+from .result_cache import ResultCache
 
 log = logging.getLogger(__name__)
 EXTENSION = "ppkg"
@@ -40,6 +41,7 @@ class AppState:
     backend: Backend
     ledger: Ledger
     queries: dict[str, NamedQuery]
+    results: ResultCache
     names: NamesCache = field(default_factory=NamesCache)
     search: SearchIndexCache = field(default_factory=SearchIndexCache)
     answers: VersionedCache[Answer] = field(default_factory=lambda: VersionedCache(ANSWERS_KEPT))
@@ -63,6 +65,7 @@ def init_app(app: Flask, settings: Settings, backend: Backend) -> AppState:
         backend,
         Ledger(settings.ledger_path),
         load_queries(settings.content_dir / "queries"),
+        ResultCache(settings.result_cache_mb << 20),
     )
     app.extensions[EXTENSION] = state
     return state
@@ -100,6 +103,10 @@ def names() -> Names:
 def search_index() -> SearchIndex:
     """The search index of the current names."""
     return state().search.get(names())
+
+
+def results() -> ResultCache:
+    return state().results
 
 
 def answers() -> VersionedCache[Answer]:

@@ -9,7 +9,7 @@ from ...core.problem import Problem
 from ...core.scan import scan
 from ...core.vocabulary import Term
 from ...store.base import Dataset, QueryRequest, QueryResult
-from ..context import backend
+from ..context import backend, results
 from ..negotiation import negotiate, prefers_html
 from .description import service_description
 from .protocol import READ_ONLY, read_request
@@ -71,7 +71,15 @@ def run(
         raise Problem(403, f"{READ_ONLY} ({found.update_word} is an update operation)")
     if found.uses_service:
         raise Problem(400, "SERVICE is not allowed: this endpoint does not query other endpoints")
-    return backend().execute(
+    # A result is kept per query, types, dataset and bound terms (str: their N-Triples form).
+    bound = tuple(sorted((name, str(term)) for name, term in (bindings or {}).items()))
+    key = (query, tabular, graph, dataset, bound)
+    store = backend()
+    started = store.revision()
+    kept = results().get(key, started)
+    if kept is not None:
+        return kept
+    result = store.execute(
         QueryRequest(
             query,
             tabular,
@@ -82,3 +90,4 @@ def run(
         ),
         request.environ.get("waitress.client_disconnected"),
     )
+    return results().keep(key, started, store.revision, result)
