@@ -204,10 +204,15 @@ class WorkerPool:
         return head, False
 
     def _stream(self, worker: Worker, head: list[bytes], deadline: _Deadline) -> Iterator[bytes]:
+        """The results as they come. Cut short (the time limit, or a failure once the results
+        had started), the stream raises rather than ends: the response is already under way,
+        so its transfer is aborted and the client sees it incomplete, never a result that
+        looks whole."""
         finished = False
         try:
             yield from head
             while True:
+                self._check(deadline)  # also while results keep coming: the limit is the limit
                 message = self._recv(worker, deadline)
                 if message[0] == "end":
                     finished = True
@@ -215,10 +220,17 @@ class WorkerPool:
                 if message[0] == "error":
                     finished = True
                     log.warning("query failed after its results had started: %s", message[2])
-                    return
+                    raise Problem(
+                        message[1],
+                        f"the {deadline.task} failed after its results had started:"
+                        f" {message[2]}; the results were cut short",
+                    )
                 yield message[1]
         except Problem as exc:
+            if exc.status == 499:  # nobody is reading any more
+                return
             log.warning("results cut short: %s", exc.message)
+            raise
         finally:
             if finished:
                 self._idle.put(worker)
