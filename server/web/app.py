@@ -35,6 +35,7 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
             "Digest",
             "Content-Digest",
             "Repr-Digest",
+            "X-PPKG-Truncated",
         ],
         max_age=86400,
     )
