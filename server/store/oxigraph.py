@@ -12,6 +12,7 @@ from typing import IO, Any, cast
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 from tqdm import tqdm
 
+from ..core.budgets import ClientShares
 from ..core.content import ContentFile
 from ..core.problem import Problem
 from ..core.vocabulary import ONTOLOGY
@@ -74,6 +75,9 @@ class OxigraphBackend:
         result = self._pool.execute(task, timeout=timeout)
         answer: R = pickle.loads(result.read())  # from our own worker
         return answer
+
+    def share(self, shares: ClientShares) -> None:
+        self._pool.shares = shares
 
     def write(self, change: Callable[[Store], R]) -> R:
         with self._pool.paused():
