@@ -86,6 +86,13 @@ class _ChunkReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        """Closing the file closes the chunks: a result left unread stops the worker's work."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+        super().close()
+
     def readinto(self, buffer: Any) -> int:
         while not self._rest:
             chunk = next(self._chunks, None)

@@ -7,7 +7,20 @@ from flask_cors import CORS
 
 from ..core.config import Settings
 from ..store.base import Backend
-from . import budgets, changes, context, errors, home, limits, query_page, search, stats, void
+from . import (
+    budgets,
+    changes,
+    context,
+    errors,
+    graph_store,
+    home,
+    limits,
+    query_page,
+    search,
+    shapes,
+    stats,
+    void,
+)
 from . import dumps as dumps_api
 from . import ontology as ontology_docs
 from . import queries as queries_api
@@ -36,6 +49,7 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
             "Digest",
             "Content-Digest",
             "Repr-Digest",
+            "X-PPKG-Unknown-Graphs",
             "X-PPKG-Truncated",
             "X-RateLimit-Limit",
             "X-RateLimit-Remaining",
@@ -58,6 +72,8 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(dumps_api.bp)
     app.register_blueprint(void.bp)
+    app.register_blueprint(graph_store.bp)
+    app.register_blueprint(shapes.bp)
     app.register_blueprint(limits.bp)
     context.warm_up(app)  # the names, read in the background before the first page needs them
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
@@ -52,6 +53,10 @@ class AppState:
     void_bodies: dict[tuple[Any, ...], str] = field(default_factory=dict)
     # pyLODE's page of the ontology (seconds to make), by the ontology files and their times.
     ontology_page: LatestCache[str] = field(default_factory=LatestCache)
+    # When the store last changed (the feed's latest change), read once per revision.
+    published_at: VersionedCache[tuple[datetime | None]] = field(
+        default_factory=lambda: VersionedCache(1)
+    )
 
 
 def init_app(app: Flask, settings: Settings, backend: Backend) -> AppState:
@@ -124,6 +129,10 @@ def void_bodies() -> dict[tuple[Any, ...], str]:
 
 def ontology_page() -> LatestCache[str]:
     return state().ontology_page
+
+
+def published_at() -> VersionedCache[tuple[datetime | None]]:
+    return state().published_at
 
 
 def warm_up(app: Flask) -> None:

@@ -16,12 +16,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from ..core.media_types import RDF_FORMATS
 from ..core.problem import Problem
 from ..core.vocabulary import SUBMISSION
 from ..store.ledger import Token
 from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
-from ..validation.validate import MEDIA_TYPES, validate_against
+from ..validation.validate import validate_against
 from .budgets import client_key
 from .context import backend, ledger, settings, shares
 
@@ -48,9 +49,9 @@ def submit() -> Response:
     who = holder()
     request.max_content_length = settings().max_upload_bytes
     media_type = request.mimetype
-    if media_type not in MEDIA_TYPES:
+    if media_type not in RDF_FORMATS:
         raise Problem(
-            415, f"send RDF with a Content-Type of {', '.join(MEDIA_TYPES)} (got {media_type!r})"
+            415, f"send RDF with a Content-Type of {', '.join(RDF_FORMATS)} (got {media_type!r})"
         )
     raw = request.get_data()
     if not raw.strip():

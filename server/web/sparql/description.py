@@ -14,6 +14,14 @@ from ..context import settings
 from ..limits import summary
 from ..negotiation import negotiate
 from ..rdflib_namespaces import RDF, RDFS, SD, VOID
+from .unknown_graphs import HEADER
+
+# What a query naming a graph the dataset does not hold gets (`unknown_graphs`).
+UNKNOWN_GRAPHS = (
+    "A graph named by FROM, FROM NAMED, default-graph-uri or named-graph-uri that this dataset"
+    f" does not hold is an empty graph: it is never fetched, and the answer's {HEADER} header"
+    " lists its name."
+)
 
 
 def service_graph(endpoint: str, graphs: Iterable[str], limits: str | None = None) -> Graph:
@@ -28,6 +36,7 @@ def service_graph(endpoint: str, graphs: Iterable[str], limits: str | None = Non
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for iri in FORMAT_IRIS.values():
         g.add((service, SD.resultFormat, URIRef(iri)))
+    g.add((service, RDFS.comment, Literal(UNKNOWN_GRAPHS, lang="en")))
     # The dataset that /.well-known/void describes (statistics, dumps, change feed).
     dataset = URIRef(urljoin(endpoint, "/.well-known/void#dataset"))
     default = BNode()
