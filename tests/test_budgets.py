@@ -273,6 +273,7 @@ def test_the_limits_are_published_as_a_page_json_and_in_the_service_description(
     assert page.headers["Content-Type"].startswith("text/html")
     assert "PPKG_WORKER_SECONDS" in page.text and "address 127.0.0.1" in page.text
     assert requests.get(server.url + "/limits", params={"format": "csv"}).status_code == 406
+    assert 'href="/limits"' in requests.get(server.url + "/").text  # every page's footer
     description = requests.get(server.sparql, headers={"Accept": "text/turtle"})
     graph = Graph().parse(data=description.text, format="turtle")
     page_iri = URIRef(server.url + "/limits")

@@ -45,7 +45,7 @@ def limits(config: Settings) -> list[Limit]:
     return [
         Limit(
             "requests_per_minute",
-            "Requests one client may send in a minute (every address but /static and this page)",
+            "Requests one client may send in a minute (to any path but /static/ and this page)",
             config.requests_per_minute or None,
             "requests",
             "PPKG_REQUESTS_PER_MINUTE",
@@ -71,7 +71,7 @@ def limits(config: Settings) -> list[Limit]:
             "client_workers",
             f"Query workers one client may hold at once (of {config.workers})",
             budget.workers,
-            "workers",
+            "worker" if budget.workers == 1 else "workers",
             "PPKG_CLIENT_WORKERS",
             "its next query waits for its turn",
         ),
