@@ -83,9 +83,23 @@ def serve(settings: Settings, /, **flags: Any) -> None:
             ident="ppkg",
             channel_timeout=int(max(settings.query_timeout, settings.validation_timeout)) + 30,
             channel_request_lookahead=4,
+            **_proxy(settings),
         )
     finally:
         backend.close()
+
+
+def _proxy(settings: Settings) -> dict[str, Any]:
+    """With PPKG_TRUSTED_PROXY, waitress takes the client's address from the last entry of the
+    X-Forwarded-For that proxy adds (and from nobody else's): the address budgets count by."""
+    if not settings.trusted_proxy:
+        return {}
+    return {
+        "trusted_proxy": settings.trusted_proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 @main.command()

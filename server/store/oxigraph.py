@@ -12,6 +12,7 @@ from typing import IO, Any, cast
 from pyoxigraph import NamedNode, Quad, Store
 from tqdm import tqdm
 
+from ..core.budgets import ClientShares
 from ..core.content import ContentFile
 from ..core.crash_points import crash_point
 from ..core.media_types import rdf_media_type_for_suffix
@@ -69,6 +70,9 @@ class OxigraphBackend:
         result = self._pool.execute(task, timeout=timeout)
         answer: R = pickle.loads(result.read())  # from our own worker
         return answer
+
+    def share(self, shares: ClientShares) -> None:
+        self._pool.shares = shares
 
     def write(self, change: Callable[[Store], R]) -> R:
         with self._pool.paused():

@@ -192,12 +192,14 @@ def validate_against(
     timeout: float,
     name: str = "the submission",
     submitter: str | None = None,
+    client: str | None = None,
 ) -> Report:
     """Parse and validate a file with the facts `backend` holds about what it cites, in a worker
     that `timeout` stops (Problem 400 if malformed, 503 past the limit): parsing, validating and
-    finding lines all run there, so no upload holds a web thread."""
+    finding lines all run there, so no upload holds a web thread. `client`, when given, is
+    charged the worker's time (see `Backend.share`)."""
     args = (data, media_type, str(content_dir), name, submitter)
-    task = Task(_validate_in_worker, args, "validation")
+    task = Task(_validate_in_worker, args, "validation", client)
     return backend.run(task, timeout)
 
 

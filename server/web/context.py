@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from ..core.budgets import Budget, ClientShares
 from ..core.config import Settings
 from ..core.named_queries import NamedQuery, load_queries
 from ..graph.describe import Description
@@ -42,6 +43,7 @@ class AppState:
     ledger: Ledger
     queries: dict[str, NamedQuery]
     results: ResultCache
+    shares: ClientShares  # each client's share of the query workers and its worker time
     names: NamesCache = field(default_factory=NamesCache)
     search: SearchIndexCache = field(default_factory=SearchIndexCache)
     answers: VersionedCache[Answer] = field(default_factory=lambda: VersionedCache(ANSWERS_KEPT))
@@ -66,6 +68,7 @@ def init_app(app: Flask, settings: Settings, backend: Backend) -> AppState:
         Ledger(settings.ledger_path),
         load_queries(settings.content_dir / "queries"),
         ResultCache(settings.result_cache_mb << 20),
+        ClientShares(Budget.from_settings(settings)),
     )
     app.extensions[EXTENSION] = state
     return state
@@ -87,6 +90,10 @@ def backend() -> Backend:
 
 def ledger() -> Ledger:
     return state().ledger
+
+
+def shares() -> ClientShares:
+    return state().shares
 
 
 def catalogue() -> dict[str, NamedQuery]:

@@ -19,6 +19,7 @@ from pyoxigraph import NamedNode
 from ..core.media_types import RDF_MEDIA_TYPES, content_type
 from ..core.problem import Problem
 from ..store.base import QueryRequest, QueryResult
+from .budgets import client_key
 from .context import backend
 from .negotiation import negotiate
 
@@ -42,7 +43,8 @@ def graph_store() -> Response:
     query = DEFAULT if graph is None else NAMED.format(graph=graph)
     wanted = N_TRIPLES if media_type in QUADS else media_type
     result = backend().execute(
-        QueryRequest(query, None, wanted), request.environ.get("waitress.client_disconnected")
+        QueryRequest(query, None, wanted, client=client_key()),
+        request.environ.get("waitress.client_disconnected"),
     )
     body = _written(result, media_type, graph)
     response = Response(body, content_type=content_type(media_type))

@@ -23,7 +23,8 @@ from ..store.ledger import Token
 from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
 from ..validation.validate import validate_against
-from .context import backend, ledger, settings
+from .budgets import client_key
+from .context import backend, ledger, settings, shares
 
 bp = Blueprint("submissions", __name__)
 SUMMARY = "id, status, submitter, received, media_type, filename, decided_by, decided, reason"
@@ -59,6 +60,8 @@ def submit() -> Response:
     if replaces is not None:
         _visible(replaces, who)  # one's own earlier submission, or 404 and nothing stored
     filename = request.args.get("filename")
+    client = client_key()
+    shares().check(client)  # a partner out of worker time is told before anything is stored
     sid = staging.receive(ledger(), raw, media_type, filename, who, replaces)
     try:
         content_dir = settings().content_dir
@@ -67,7 +70,7 @@ def submit() -> Response:
             ledger(),
             sid,
             lambda data, kind, who: validate_against(
-                backend(), data, kind, content_dir, limit, submitter=who
+                backend(), data, kind, content_dir, limit, submitter=who, client=client
             ),
         )
     except Problem as exc:

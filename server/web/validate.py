@@ -10,6 +10,7 @@ from ..core.media_types import RDF_FORMATS, content_type, rdf_media_type
 from ..core.problem import Problem
 from ..validation.report import Report
 from ..validation.validate import media_type_for, validate_against
+from .budgets import client_key
 from .context import backend, settings
 from .negotiation import negotiate
 
@@ -32,7 +33,13 @@ def validate_submission() -> Response:
     data, rdf_type, name = _submitted()
     config = settings()
     report = validate_against(
-        backend(), data, rdf_type, config.content_dir, config.validation_timeout, name
+        backend(),
+        data,
+        rdf_type,
+        config.content_dir,
+        config.validation_timeout,
+        name,
+        client=client_key(),
     )
     response = _render(report, media_type, name)
     response.vary.add("Accept")

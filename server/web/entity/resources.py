@@ -25,6 +25,7 @@ from ..context import answers, backend, descriptions, names, search_index, setti
 from ..negotiation import language_links, negotiate, page_language
 from ..page_cache import Answer
 from ..page_text import TEXT
+from ..truncation import entity_listings, mark
 from .article import article_view
 from .graphs import graph_description
 from .person import is_official, person_view
@@ -231,6 +232,7 @@ def _page(description: Description, lang: str, status: int) -> Response:
     else:
         template, view = "entity.html", {}
     stem = request.path.removesuffix(".html")
+    truncated = entity_listings(description, template)
     body = render_template(
         template,
         r=reader,
@@ -245,10 +247,11 @@ def _page(description: Description, lang: str, status: int) -> Response:
         schema_org=schema_org(reader, request.host_url.rstrip("/") + stem),
         page=_page_number(),
         listed=LISTED,
+        truncated=truncated,
     )
     response = Response(body, status, content_type="text/html; charset=utf-8")
     _link_alternates(response, "text/html", not request.path.endswith(".html"))
-    return response
+    return mark(response, truncated)
 
 
 @bp.app_template_global()

@@ -9,6 +9,7 @@ from ...core.problem import Problem
 from ...core.scan import scan
 from ...core.vocabulary import Term
 from ...store.base import Dataset, QueryRequest, QueryResult
+from ..budgets import client_key
 from ..context import backend, results
 from ..negotiation import negotiate, prefers_html
 from .description import service_description
@@ -87,6 +88,7 @@ def run(
             dataset,
             query_declares_dataset=bool(found.from_graphs),
             bindings=bindings or {},
+            client=client_key(),
         ),
         request.environ.get("waitress.client_disconnected"),
     )
