@@ -27,6 +27,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from server.core.content import ContentFile, content_files
+from server.core.media_types import RDF_FORMATS, RDF_SUFFIXES
 from server.graph.reasoning import infer
 from server.store import oxigraph
 
@@ -70,7 +71,7 @@ def in_memory_then_disk(files: list[ContentFile], path: Path) -> int:
 def _bulk_load(store: Store, file: ContentFile) -> None:
     store.bulk_load(
         path=str(file.path),
-        format=oxigraph.FORMATS[file.path.suffix],
+        format=RDF_FORMATS[RDF_SUFFIXES[file.path.suffix]],
         to_graph=NamedNode(file.graph) if file.graph else None,
         base_iri=file.path.resolve().as_uri(),
     )

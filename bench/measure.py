@@ -6,6 +6,7 @@ import io
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,12 +18,12 @@ from server.core.content import content_files
 from server.core.named_queries import load_queries
 from server.core.vocabulary import BASE, GRAPH_INFERRED
 
-from . import virtuoso
+from . import oxigraph_serve, virtuoso
 from .generate import Manifest, submission
 from .processes import PpkgServer, run_json
 from .queries import BenchQuery, Row, bench_queries, rows
 from .rdflib_engine import RdflibEngine, Timeout
-from .timing import Timing, repeat, throughput
+from .timing import ColdWarm, Timing, repeat, throughput
 
 JSON = "application/sparql-results+json"
 REPO = Path(__file__).resolve().parent.parent
@@ -30,8 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Settings:
-    runs: int = 20  # timed runs per query and engine
-    budget: float = 60.0  # seconds of timed runs per query and engine, at least one run
+    runs: int = 20  # timed warm runs per query and engine
+    budget: float = 60.0  # seconds of timed warm runs per query and engine, at least one run
+    cold_runs: int = 3  # server starts, each followed by one (cold) run of every query
     clients: int = 8
     seconds: float = 10.0  # of each throughput test
     rdflib: bool = True
@@ -39,6 +41,8 @@ class Settings:
     rdflib_timeout: float = 300.0  # per rdflib query
     rdflib_load_timeout: float = 1200.0
     virtuoso: bool = True
+    virtuoso_memory_gb: float | None = None  # for Virtuoso's buffers [a quarter of free]
+    oxigraph_serve: bool = True
     query_timeout: float = 600.0  # per HTTP query
     submission_triples: int = 1000  # size of the submission validated
 
@@ -110,24 +114,68 @@ def load_figures(size: Size) -> dict[str, Any]:
     }
 
 
+def cold_then_warm(
+    queries: list[BenchQuery],
+    ask: Callable[[BenchQuery], bytes],
+    restart: Callable[[], None],
+    settings: Settings,
+) -> tuple[dict[str, Any], dict[str, Counter[Row]]]:
+    """Each query's cold runs (after each of `settings.cold_runs` starts, the first run of every
+    query in turn; `restart` starts the engine again) and then its warm runs; the rows of the
+    first answer, and whether every answer had the same rows."""
+    cold: dict[str, list[float]] = {q.key: [] for q in queries}
+    answers: dict[str, Counter[Row]] = {}
+    same: dict[str, bool] = {q.key: True for q in queries}
+
+    def check(query: BenchQuery, body: bytes) -> None:
+        found = rows(body)
+        if answers.setdefault(query.key, found) != found:
+            same[query.key] = False
+
+    for start in range(settings.cold_runs):
+        if start:
+            restart()
+        for query in queries:
+            started = time.perf_counter()
+            body = ask(query)
+            cold[query.key].append(time.perf_counter() - started)
+            check(query, body)
+    figures: dict[str, Any] = {}
+    for query in queries:
+        last: list[bytes] = []
+
+        def run(q: BenchQuery = query, out: list[bytes] = last) -> None:
+            out[:] = [ask(q)]
+
+        warm = repeat(run, settings.runs, settings.budget)
+        check(query, last[0])
+        figures[query.key] = {
+            **ColdWarm(cold[query.key], warm).figures(),
+            "same_rows_every_run": same[query.key],
+        }
+    return figures, answers
+
+
 def ppkg_figures(size: Size, settings: Settings) -> dict[str, Any]:
-    """Queries, an entity page, throughput, validation and memory of the real server."""
-    server = PpkgServer(size.content, size.work / "ppkg", size.work / "server.log")
+    """Queries (cold and warm), an entity page, throughput, validation and memory of the real
+    server."""
+    servers = [PpkgServer(size.content, size.work / "ppkg", size.work / "server.log")]
+    session = requests.Session()
+
+    def ask(q: BenchQuery) -> bytes:
+        response = session.get(
+            servers[0].url + q.path, params=q.params, headers={"Accept": JSON}, timeout=600
+        )
+        response.raise_for_status()
+        return response.content
+
+    def restart() -> None:
+        servers[0].close()
+        servers[0] = PpkgServer(size.content, size.work / "ppkg", size.work / "server.log")
+
     try:
-        session = requests.Session()
-        queries, answers = {}, {}
-        for query in size.queries:
-
-            def ask(q: BenchQuery = query) -> bytes:
-                response = session.get(
-                    server.url + q.path, params=q.params, headers={"Accept": JSON}, timeout=600
-                )
-                response.raise_for_status()
-                return response.content
-
-            answers[query.key] = rows(ask())
-            queries[query.key] = repeat(ask, settings.runs, settings.budget).figures()
-        size.answers["ppkg"] = answers
+        queries, size.answers["ppkg"] = cold_then_warm(size.queries, ask, restart, settings)
+        server = servers[0]
         return {
             "queries": queries,
             "entity_page": _entity_page(server, session, size, settings),
@@ -136,7 +184,7 @@ def ppkg_figures(size: Size, settings: Settings) -> dict[str, Any]:
             "memory": server.memory(),
         }
     finally:
-        server.close()
+        servers[0].close()
 
 
 def _page_path(size: Size) -> str:
@@ -215,54 +263,99 @@ def _validation(
 
 
 def oxigraph_figures(size: Size, settings: Settings) -> dict[str, Any]:
-    """The same named queries in process on the same store: the engine without HTTP."""
-    store = Store.read_only(str(size.store))
+    """The same named queries in process on the same store: the engine without HTTP. Cold: the
+    first run after opening the store."""
+    stores = [Store.read_only(str(size.store))]
     named = load_queries(size.content / "queries")
-    figures = {}
-    for query in size.queries:
-        bindings = {Variable(k): v for k, v in named[query.name].bind(query.params).items()}
 
-        def run(text: str = named[query.name].text, b: dict[Variable, Any] = bindings) -> None:
-            results = store.query(text, use_default_graph_as_union=True, substitutions=b)
-            assert isinstance(results, QuerySolutions)
-            results.serialize(io.BytesIO(), format=QueryResultsFormat.JSON)
+    def ask(q: BenchQuery) -> bytes:
+        bindings: dict[Variable, Any] = {
+            Variable(k): v for k, v in named[q.name].bind(q.params).items()
+        }
+        results = stores[0].query(
+            named[q.name].text, use_default_graph_as_union=True, substitutions=bindings
+        )
+        assert isinstance(results, QuerySolutions)
+        out = io.BytesIO()
+        results.serialize(out, format=QueryResultsFormat.JSON)
+        return out.getvalue()
 
-        figures[query.key] = repeat(run, settings.runs, settings.budget).figures()
-    return {"queries": figures}
+    def reopen() -> None:
+        stores[:] = []  # closes the store before it opens again
+        stores.append(Store.read_only(str(size.store)))
+
+    queries, size.answers["oxigraph"] = cold_then_warm(size.queries, ask, reopen, settings)
+    return {"queries": queries}
 
 
 def virtuoso_figures(size: Size, settings: Settings) -> dict[str, Any]:
-    """Virtuoso loaded with the same files plus our inferred graph, queried with the same text."""
+    """Virtuoso loaded with the same files plus our inferred graph, queried with the same text;
+    its buffers sized for the machine's memory, as its documentation recommends."""
     engine = virtuoso.Virtuoso(
         size.work,
         [size.content / "data", size.content / "ontology", size.content / "shapes", size.work],
+        virtuoso.buffers(settings.virtuoso_memory_gb),
     )
     try:
         load_s = engine.load(size.files())
         inferred_s = engine.load([(size.inferred, GRAPH_INFERRED)])
-        queries, answers = {}, {}
-        for query in size.queries:
+        after_load = engine.memory()
 
-            def ask(text: str = query.text) -> bytes:
-                return engine.query(text, settings.query_timeout)
+        def ask(q: BenchQuery) -> bytes:
+            return engine.query(q.text, settings.query_timeout)
 
-            answers[query.key] = rows(ask())
-            queries[query.key] = repeat(ask, settings.runs, settings.budget).figures()
-        size.answers["virtuoso"] = answers
-        sentences = next(q for q in size.queries if q.key == "sentences")
-        url = requests.Request("GET", engine.url, params={"query": sentences.text}).prepare().url
-        assert url is not None
-        rate = throughput(url, JSON, settings.clients, settings.seconds).figures()
+        engine.restart()  # the first cold run too starts with empty buffers
+        queries, size.answers["virtuoso"] = cold_then_warm(
+            size.queries, ask, engine.restart, settings
+        )
         return {
             "version": virtuoso.version(),
+            "ini": engine.settings,
             "load_s": load_s,
             "load_inferred_s": inferred_s,
             "queries": queries,
-            "throughput": {"sentences": rate},
+            "throughput": {"sentences": _sentences_rate(engine.url, size, settings)},
+            "memory": engine.memory(),
+            "memory_while_loading": after_load,
+        }
+    finally:
+        engine.close()
+
+
+def oxigraph_serve_figures(size: Size, settings: Settings) -> dict[str, Any]:
+    """`oxigraph serve` on a store its own loader built from the same files plus our inferred
+    graph, queried over HTTP with the same text as Virtuoso and rdflib."""
+    engine = oxigraph_serve.OxigraphServe(size.work, settings.query_timeout)
+    try:
+        load_s = engine.load(size.files())
+        inferred_s = engine.load([(size.inferred, GRAPH_INFERRED)])
+        engine.start()
+
+        def ask(q: BenchQuery) -> bytes:
+            return engine.query(q.text, settings.query_timeout)
+
+        queries, size.answers["oxigraph_serve"] = cold_then_warm(
+            size.queries, ask, engine.restart, settings
+        )
+        return {
+            "version": oxigraph_serve.version(),
+            "command": "oxigraph serve --union-default-graph",
+            "load_s": load_s,
+            "load_inferred_s": inferred_s,
+            "queries": queries,
+            "throughput": {"sentences": _sentences_rate(engine.url, size, settings)},
             "memory": engine.memory(),
         }
     finally:
         engine.close()
+
+
+def _sentences_rate(url: str, size: Size, settings: Settings) -> dict[str, Any]:
+    """Requests per second of the sentences query, by GET with its text, on another engine."""
+    sentences = next(q for q in size.queries if q.key == "sentences")
+    address = requests.Request("GET", url, params={"query": sentences.text}).prepare().url
+    assert address is not None
+    return throughput(address, JSON, settings.clients, settings.seconds).figures()
 
 
 def rdflib_figures(size: Size, settings: Settings) -> dict[str, Any]:
@@ -303,6 +396,8 @@ def rdflib_figures(size: Size, settings: Settings) -> dict[str, Any]:
 def _rdflib_query(
     engine: RdflibEngine, query: BenchQuery, settings: Settings
 ) -> tuple[dict[str, Any], Counter[Row] | None]:
+    """rdflib's runs of one query in its worker: the first after loading is the cold one, the
+    others the warm ones (the first again when it is the only one)."""
     seconds: list[float] = []
     answer = None
     spent = 0.0
@@ -316,4 +411,4 @@ def _rdflib_query(
         seconds.append(elapsed)
         spent += elapsed
         answer = rows(body)
-    return Timing(seconds).figures(), answer
+    return ColdWarm(seconds[:1], Timing(seconds[1:] or seconds)).figures(), answer

@@ -15,7 +15,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Store
 
 from server.core.content import content_files
-from server.store.oxigraph import FORMATS
+from server.core.media_types import RDF_FORMATS, RDF_SUFFIXES
 
 
 def main() -> None:
@@ -25,7 +25,9 @@ def main() -> None:
     store = Store(str(target))
     for file in files:
         graph = NamedNode(file.graph) if file.graph else None
-        store.bulk_load(path=str(file.path), format=FORMATS[file.path.suffix], to_graph=graph)
+        store.bulk_load(
+            path=str(file.path), format=RDF_FORMATS[RDF_SUFFIXES[file.path.suffix]], to_graph=graph
+        )
     store.flush()
     seconds = time.perf_counter() - started
     print(json.dumps({"load_s": seconds, "quads": len(store)}))

@@ -1,17 +1,21 @@
-"""The benchmark of issue 5: ppkg side by side with Oxigraph, rdflib and Virtuoso, per data size.
+"""The benchmark of issues 5 and 13: ppkg side by side with Oxigraph (in process and its own HTTP
+server), rdflib and Virtuoso, per data size.
 
     python -m bench [--sizes 1000,10000,100000] [--quick] [--no-rdflib] [--no-virtuoso]
+        [--no-oxigraph-serve] [--cold-runs 3] [--virtuoso-memory-gb GB]
 
 For each size it generates the synthetic data (bench.generate), then measures: `ppkg load` (and the
 inference inside it) against pyoxigraph's own bulk load of the same files; the named queries
 prisoners-by-article (the most frequent article), article-stats and sentences (one person) over
 HTTP against the real `ppkg serve` on loopback, and in process on Oxigraph; a person's page;
 throughput with concurrent clients; validating a 1,000-triple submission; the server's peak
-memory; then the same queries on rdflib's engine (in a worker killed past its time limit) and on
-Virtuoso (started here on loopback ports, loaded with the same files and with ppkg's inferred
-graph, since the queries read the inferred ppkg:underArticle). It checks that the engines return
-the same rows, and the rows the generator wrote. It prints a table and writes
-bench/results/<timestamp>.json.
+memory; then the same queries on rdflib's engine (in a worker killed past its time limit), on
+Virtuoso (started here on loopback ports with buffers sized for the machine's memory, loaded with
+the same files and with ppkg's inferred graph, since the queries read the inferred
+ppkg:underArticle) and on `oxigraph serve` (loaded by `oxigraph load` with the same files and
+the inferred graph). Every query has cold runs (the first run after each of `--cold-runs` server
+starts) and warm runs. It checks that the engines return the same rows, and the rows the
+generator wrote. It prints a table with the targets and writes bench/results/<timestamp>.json.
 """
 
 from __future__ import annotations
@@ -32,13 +36,13 @@ from typing import Any
 import pyoxigraph
 import rdflib
 
-from . import measure, virtuoso
+from . import measure, oxigraph_serve, virtuoso
 from .generate import generate
 from .queries import difference
 from .report import table, targets
 
 RESULTS = Path(__file__).resolve().parent / "results"
-QUICK = measure.Settings(runs=3, budget=10, clients=4, seconds=2, rdflib_timeout=60)
+QUICK = measure.Settings(runs=3, budget=10, clients=4, seconds=2, rdflib_timeout=60, cold_runs=2)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -60,6 +64,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--submission-triples", type=int, help="submission validated [1000]")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib out")
     parser.add_argument("--no-virtuoso", action="store_true", help="leave Virtuoso out")
+    parser.add_argument(
+        "--no-oxigraph-serve", action="store_true", help="leave `oxigraph serve` out"
+    )
+    parser.add_argument(
+        "--cold-runs", type=int, help="server starts, each with one cold run of every query [3]"
+    )
+    parser.add_argument(
+        "--virtuoso-memory-gb",
+        type=float,
+        help="memory for Virtuoso's buffers [a quarter of the available, 1 to 4 GB]",
+    )
     parser.add_argument("--article", help="article for prisoners-by-article [the most frequent]")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -81,6 +96,11 @@ def settings_from(args: argparse.Namespace) -> measure.Settings:
         "submission_triples": args.submission_triples,
         "rdflib": False if args.no_rdflib else None,
         "virtuoso": False if args.no_virtuoso or not virtuoso.available() else None,
+        "oxigraph_serve": (
+            False if args.no_oxigraph_serve or not oxigraph_serve.available() else None
+        ),
+        "cold_runs": args.cold_runs,
+        "virtuoso_memory_gb": args.virtuoso_memory_gb,
     }
     return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -138,6 +158,8 @@ def run_size(
     _step(out, "oxigraph", lambda: measure.oxigraph_figures(size, settings))
     if settings.virtuoso:
         _step(out, "virtuoso", lambda: measure.virtuoso_figures(size, settings))
+    if settings.oxigraph_serve:
+        _step(out, "oxigraph_serve", lambda: measure.oxigraph_serve_figures(size, settings))
     if settings.rdflib:
         _step(out, "rdflib", lambda: measure.rdflib_figures(size, settings))
     out["queries"] = _agreement(size)
@@ -171,7 +193,7 @@ def _agreement(size: measure.Size) -> list[dict[str, Any]]:
             "agree": {},
             "differences": {},
         }
-        for engine in ("virtuoso", "rdflib"):
+        for engine in AGREEING:
             theirs = size.answers.get(engine, {}).get(query.key)
             if ours is None or theirs is None:
                 entry["agree"][engine] = None
@@ -183,6 +205,9 @@ def _agreement(size: measure.Size) -> list[dict[str, Any]]:
         entry["matches_generator"] = ours is not None and _expected(size, query.key, ours)
         out.append(entry)
     return out
+
+
+AGREEING = ("oxigraph", "oxigraph_serve", "virtuoso", "rdflib")  # compared with ppkg's rows
 
 
 def _label(key: str, params: dict[str, str]) -> str:
@@ -219,6 +244,7 @@ def _machine() -> dict[str, Any]:
         "pyoxigraph": pyoxigraph.__version__,
         "rdflib": rdflib.__version__,
         "virtuoso": virtuoso.version() if virtuoso.available() else None,
+        "oxigraph_serve": oxigraph_serve.version() or None,
         "load_average_at_start": os.getloadavg(),
     }
 

@@ -38,6 +38,23 @@ class Timing:
         }
 
 
+@dataclass
+class ColdWarm:
+    """A query's cold runs (each the first after a server start) and its warm runs."""
+
+    cold: list[float]
+    warm: Timing
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "cold_median_s": round(statistics.median(self.cold), 6),
+            "cold_s": [round(s, 6) for s in self.cold],
+            "warm_median_s": round(self.warm.median, 6),
+            "warm_p95_s": round(self.warm.p95, 6),
+            "warm_runs": len(self.warm.seconds),
+        }
+
+
 def repeat(work: Callable[[], object], runs: int, budget: float, warm_up: bool = True) -> Timing:
     """Time `work` `runs` times (after one untimed run), stopping early once `budget` seconds
     are spent; at least one timed run."""

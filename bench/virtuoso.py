@@ -7,6 +7,7 @@ the union of all graphs, as ppkg's is.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -40,9 +41,9 @@ ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 CheckpointInterval = 0
 DirsAllowed = {dirs}
-; Virtuoso's advice for a machine with 2 GB to spare
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
+; sized for the memory given to Virtuoso (see `buffers`)
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -57,6 +58,42 @@ MaxQueryCostEstimationTime = 0
 """
 
 
+# virtuoso.ini's own table ("Uncomment next two lines if there is 2 GB system memory free" ...):
+# 170,000 buffers of 8 KB for 2 GB free, 340,000 for 4 GB, ..., 5,450,000 for 64 GB, so about
+# 85,000 per GB, with MaxDirtyBuffers about three quarters of them.
+BUFFERS_PER_GB = 85_000
+DIRTY_SHARE = 0.75
+SHARE_OF_MEMORY = 1 / 4  # of the memory available when Virtuoso starts
+# Virtuoso touches much of its buffers' memory at once, and the machine is shared: at least the
+# table's 1 GB, at most its 4 GB row (the 100k database is well under 1 GB).
+MIN_GB, MAX_GB = 1.0, 4.0
+
+
+def buffers(memory_gb: float | None = None) -> dict[str, Any]:
+    """NumberOfBuffers and MaxDirtyBuffers for `memory_gb` given to Virtuoso (default: a third
+    of the memory available now, between 1 and 4 GB), as its virtuoso.ini recommends."""
+    available_gb = _available_gb()
+    if memory_gb is None:
+        memory_gb = min(max(available_gb * SHARE_OF_MEMORY, MIN_GB), MAX_GB)
+    number = int(BUFFERS_PER_GB * memory_gb)
+    return {
+        "NumberOfBuffers": number,
+        "MaxDirtyBuffers": int(number * DIRTY_SHARE),
+        "memory_given_gb": round(memory_gb, 2),
+        "memory_available_gb": round(available_gb, 2),
+        "rule": f"{BUFFERS_PER_GB:,} buffers per GB given (virtuoso.ini's table), "
+        f"MaxDirtyBuffers {DIRTY_SHARE:g} of them; given: {SHARE_OF_MEMORY:g} of the memory "
+        f"available, {MIN_GB:g} to {MAX_GB:g} GB",
+    }
+
+
+def _available_gb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 2**20
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+
+
 def available() -> bool:
     return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None
 
@@ -68,22 +105,41 @@ def version() -> str:
 
 
 class Virtuoso:
-    def __init__(self, workdir: Path, readable: list[Path]) -> None:
+    def __init__(
+        self, workdir: Path, readable: list[Path], settings: dict[str, Any] | None = None
+    ) -> None:
         self.db = workdir / "virtuoso"
         shutil.rmtree(self.db, ignore_errors=True)
         self.db.mkdir(parents=True)
+        self.settings = settings or buffers()
+        self.dirs = ", ".join([".", *sorted({str(p.resolve()) for p in readable})])
+        self.ini = self.db / "virtuoso.ini"
+        self._start()
+
+    def _start(self) -> None:
+        """Start on new free ports (the database stays)."""
         self.sql_port, self.http_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.http_port}/sparql"
-        dirs = ", ".join([".", *sorted({str(p.resolve()) for p in readable})])
-        ini = self.db / "virtuoso.ini"
-        ini.write_text(
-            INI.format(db=self.db, sql_port=self.sql_port, http_port=self.http_port, dirs=dirs)
+        self.ini.write_text(
+            INI.format(
+                db=self.db,
+                sql_port=self.sql_port,
+                http_port=self.http_port,
+                dirs=self.dirs,
+                buffers=self.settings["NumberOfBuffers"],
+                dirty=self.settings["MaxDirtyBuffers"],
+            )
         )
-        with (self.db / "stdout.log").open("wb") as log:
+        with (self.db / "stdout.log").open("ab") as log:
             self.process = subprocess.Popen(
-                ["virtuoso-t", "+foreground", "+configfile", str(ini)], stdout=log, stderr=log
+                ["virtuoso-t", "+foreground", "+configfile", str(self.ini)], stdout=log, stderr=log
             )
         wait_until(self._answers, self.process, "virtuoso-t", timeout=180)
+
+    def restart(self) -> None:
+        """Shut down cleanly (a checkpoint) and start again: its buffers start empty."""
+        self._shutdown()
+        self._start()
 
     def _answers(self) -> bool:
         try:
@@ -132,7 +188,7 @@ class Virtuoso:
     def memory(self) -> dict[str, Any]:
         return peak_memory(self.process.pid)
 
-    def close(self) -> None:
+    def _shutdown(self) -> None:
         try:
             self.isql("shutdown;", timeout=60)
             self.process.wait(60)
@@ -141,4 +197,9 @@ class Virtuoso:
         finally:
             if self.process.poll() is None:
                 stop(self.process)
+
+    def close(self) -> None:
+        try:
+            self._shutdown()
+        finally:
             shutil.rmtree(self.db, ignore_errors=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,9 +17,13 @@ from .core.content import content_files
 from .core.media_types import SHORT_NAMES, TABULAR
 from .core.named_queries import load_queries
 from .core.problem import Problem
+from .graph import release
 from .graph.dumps import describe, dumps_dir, ensure_dumps, refresh_dumps
 from .store import open_backend
 from .store.base import Backend, QueryRequest
+
+if TYPE_CHECKING:
+    from .validation.report import Report
 
 
 class InputError(click.ClickException):
@@ -59,9 +64,11 @@ def serve(settings: Settings, /, **flags: Any) -> None:
     from .web.app import create_app
 
     settings = Settings.from_env(**{**settings.__dict__, **flags})
+    _preflight(settings)
     backend = open_backend(settings)
     if backend.is_empty():
         _load(backend, settings)
+    release.finish(settings)  # of a load killed before it announced and dumped its store
     ensure_dumps(settings)
     backend.start()
     try:
@@ -76,15 +83,30 @@ def serve(settings: Settings, /, **flags: Any) -> None:
             ident="ppkg",
             channel_timeout=int(max(settings.query_timeout, settings.validation_timeout)) + 30,
             channel_request_lookahead=4,
+            **_proxy(settings),
         )
     finally:
         backend.close()
+
+
+def _proxy(settings: Settings) -> dict[str, Any]:
+    """With PPKG_TRUSTED_PROXY, waitress takes the client's address from the last entry of the
+    X-Forwarded-For that proxy adds (and from nobody else's): the address budgets count by."""
+    if not settings.trusted_proxy:
+        return {}
+    return {
+        "trusted_proxy": settings.trusted_proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 @main.command()
 @click.pass_obj
 def load(settings: Settings) -> None:
     """(Re)load the store from the content folders."""
+    _preflight(settings)
     _load(open_backend(settings), settings)
 
 
@@ -95,6 +117,7 @@ def load(settings: Settings) -> None:
 @click.pass_obj
 def export(settings: Settings, out: Path | None) -> None:
     """Write dumps of the whole dataset (N-Quads, Turtle, JSON-LD, gzip) and their manifest."""
+    _preflight(settings, content=False)
     if open_backend(settings).is_empty():
         raise click.ClickException("the store is empty: run `ppkg load` first")
     click.echo(describe(refresh_dumps(settings, out), out or dumps_dir(settings)))
@@ -137,34 +160,47 @@ def query(ctx: click.Context, name: str, format_name: str | None) -> None:
     default="text",
     help="text for people; the SHACL report as Turtle; a JSON summary.",
 )
+@click.option(
+    "--per-file", is_flag=True, help="Validate each file on its own, one report per file."
+)
 @click.pass_obj
-def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> None:
-    """Validate RDF FILES against the shapes; exit 1 if any does not conform.
+def validate(
+    settings: Settings, files: tuple[str, ...], report_format: str, per_file: bool
+) -> None:
+    """Validate RDF FILES against the shapes; exit 1 if they do not conform.
 
-    Facts the files cite (articles, courts, persons) are looked up in the store when there is one.
+    The files are one dataset, validated together (a source one file describes is the source of
+    another's facts), with the published store's facts about what they cite when there is a
+    store; the report says whether there was. --per-file validates each alone.
     """
     from pyoxigraph import Store
 
-    from .validation.report import render_text
-    from .validation.validate import media_type_for, store_facts, validate_file
+    from .validation.validate import media_type_for, store_facts, validate_files
 
     path = settings.store_path
     context = store_facts(Store.read_only(str(path))) if path.exists() else None
     failed = False
     try:
-        for name in files:
-            data, media_type = Path(name).read_bytes(), media_type_for(name)
-            report = validate_file(data, media_type, settings.content_dir, context, name)
+        read = [(name, Path(name).read_bytes(), media_type_for(name)) for name in files]
+        for batch in [[f] for f in read] if per_file else [read]:
+            report = validate_files(batch, settings.content_dir, context)
             failed = failed or not report.conforms
-            if report_format == "json":
-                click.echo(json.dumps({"file": name, **report.summary()}, ensure_ascii=False))
-            elif report_format == "turtle":
-                click.echo(report.graph.serialize(format="turtle"))
-            else:
-                click.echo(render_text(report, name))
+            _echo_to_reader(_rendered(report, [name for name, _, _ in batch], report_format))
     except Problem as exc:
         raise InputError(exc.message) from exc
     sys.exit(1 if failed else 0)
+
+
+def _rendered(report: Report, names: list[str], report_format: str) -> str:
+    """One document for the files validated together (JSON: their names under "files")."""
+    from .validation.report import render_text
+
+    if report_format == "json":
+        return json.dumps({"files": names, **report.summary()}, ensure_ascii=False)
+    if report_format == "turtle":
+        return report.graph.serialize(format="turtle")
+    name = names[0] if len(names) == 1 else f"{len(names)} files, validated together"
+    return render_text(report, name)
 
 
 def _load(backend: Backend, settings: Settings) -> None:
@@ -176,17 +212,32 @@ def _load(backend: Backend, settings: Settings) -> None:
     files = content_files(settings.content_dir)
     ledger = Ledger(settings.ledger_path)
     accepted = accepted_quads(ledger)
+    unfinished = release.begin(settings)  # pending until the new store is announced and dumped
     try:
         count = backend.load(files, infer, progress=sys.stderr.isatty(), extra=accepted)
-    except Problem as exc:
-        raise click.ClickException(exc.message) from exc
-    ledger.release()
+    except (Problem, OSError) as exc:  # the store is built beside the old one: nothing lost
+        if not unfinished:
+            release.cancel(settings)
+        if isinstance(exc, Problem):
+            raise click.ClickException(exc.message) from exc
+        failed = f"the new store could not be built ({exc})"
+        raise click.ClickException(f"{settings.store_path}: {failed}; the old one is kept") from exc
     click.echo(
         f"loaded {count} quads from {len(files)} files and {len(accepted)} accepted "
         f"submission quads into {settings.store_path}",
         err=True,
     )
-    click.echo(describe(refresh_dumps(settings), dumps_dir(settings)), err=True)
+    click.echo(describe(release.publish(settings), dumps_dir(settings)), err=True)
+
+
+def _preflight(settings: Settings, content: bool = True) -> None:
+    """Refuse to start, in one line, on a data directory, a ledger or content ppkg cannot use."""
+    from .core.preflight import check_start
+
+    try:
+        check_start(settings, content)
+    except Problem as exc:
+        raise click.ClickException(exc.message) from None
 
 
 def _recover(settings: Settings, backend: Backend) -> None:
@@ -210,8 +261,10 @@ def _recover(settings: Settings, backend: Backend) -> None:
 
 
 @main.group()
-def token() -> None:
+@click.pass_obj
+def token(settings: Settings) -> None:
     """Issue, rotate, list and revoke the bearer tokens of partners and reviewers."""
+    _preflight(settings, content=False)
 
 
 @token.command("issue")
@@ -266,6 +319,17 @@ def token_revoke(settings: Settings, name: str) -> None:
 
     if not tokens.revoke(Ledger(settings.ledger_path), name):
         raise click.ClickException(f"no active token named {name!r}")
+
+
+def _echo_to_reader(text: str) -> None:
+    """Print, unless the reader has gone (`| head`): then the rest is dropped and the exit
+    status still gives the verdict, where click would exit 1 without a word."""
+    try:
+        click.echo(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the flush at exit does not fail again
 
 
 def _tabular_type(format_name: str | None) -> str:

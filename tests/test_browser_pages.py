@@ -136,3 +136,34 @@ def test_validate_page_names_lines_and_dropped_json_ld_keys(
     expect(page.locator("ul.dropped li")).to_have_text(["/nmae"])
     expect(page.locator(".verdict .shapes")).to_contain_text("+sha256:")
     screenshot(page, "validate-dropped-keys")
+
+
+LONG_IRI = "https://w3id.org/ppkg/law/ru/criminal-code/article/" + "no-such-provision-" * 12 + "x"
+LONG_VALUES = f"""@prefix ppkg: <https://w3id.org/ppkg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/ppkg/id/charge/long-values> a ppkg:Charge ;
+    rdfs:label "42" ;
+    schema:name "A charge with a long provision"@en ;
+    ppkg:provision <{LONG_IRI}> .
+"""
+
+
+def test_validate_page_keeps_long_values_inside_the_page(server: Server, page: Page) -> None:
+    """A long IRI in a result wraps instead of pushing the message column off the page, and the
+    node is named by its English name, not by an untagged literal."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server.url + "/validate")
+    page.fill("#text", LONG_VALUES)
+    page.select_option("#type", "text/turtle")
+    page.get_by_role("button", name="Validate").click()
+    expect(page.locator(".verdict")).to_contain_text("Does not conform")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280, f"the page is {width} px wide at 1280 px"
+    for cell in page.locator("table tr.Violation td:last-child").all():
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1280, box
+    node = page.locator("table tr.Violation td:nth-child(3)").first
+    expect(node).to_contain_text("A charge with a long provision")
+    expect(node).not_to_contain_text("42")
+    screenshot(page, "validate-long-values")

@@ -125,7 +125,9 @@ class Api:
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     data_dir = tmp_path_factory.mktemp("openapi") / "data"
     partner, _, reviewer = issue_tokens(data_dir)
-    running = start_server(data_dir, max_upload_bytes="200000")
+    # Thousands of requests from one token: the per-client request count would answer 429
+    # (described) to most of them; the worker-time budget stays as it is.
+    running = start_server(data_dir, max_upload_bytes="200000", requests_per_minute="0")
     yield Api(running, partner, reviewer)
     stop_server(running)
 
@@ -316,7 +318,7 @@ def test_every_route_read_from_the_blueprints_is_served(api: Api) -> None:
         path = re.sub(r"<path:filename>", "query.js", path)
         path = re.sub(r"<[^>]+>", "x", path)
         response = requests.request(method, api.server.url + path, allow_redirects=False)
-        assert response.status_code != 405, (method, rule)
+        assert "method is not allowed for the requested URL" not in response.text, (method, rule)
         assert "was not found on the server" not in response.text, (method, rule)
 
 

@@ -163,3 +163,37 @@ def test_axioms_on_rdf_type_are_refused() -> None:
     store.load(ontology + f"<{RDF.type}> .", RdfFormat.TURTLE, to_graph=NamedNode(GRAPH_ONTOLOGY))
     with pytest.raises(NotImplementedError, match="rdf:type"):
         infer(store)
+
+
+JOINS_ONTOLOGY = """
+@prefix ex: <http://example.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:c owl:propertyChainAxiom ( ex:a ex:b ) ; rdfs:domain ex:D ; rdfs:range ex:R ;
+  rdfs:subPropertyOf ex:e .
+ex:a rdfs:domain ex:D . ex:b rdfs:range ex:S . ex:e rdfs:range ex:T . ex:e owl:inverseOf ex:eInv .
+ex:f owl:propertyChainAxiom ( ex:e ex:b ) ; rdfs:domain ex:F .
+ex:g owl:propertyChainAxiom ( ex:a ex:label ) ; rdfs:range ex:L .
+"""
+JOINS_DATA = """
+@prefix ex: <http://example.org/> .
+GRAPH ex:g { ex:x ex:a ex:y . ex:y ex:b ex:z . ex:z ex:b ex:w . ex:y ex:label "a literal" . }
+"""
+
+
+def test_joins_feed_rules_and_joins_again() -> None:
+    """What a join gives, the one-premise rules extend (classes the steps do not already give
+    included), and those extensions feed another join; a literal at a chain's end gains no
+    class."""
+    got = ours(JOINS_ONTOLOGY, JOINS_DATA)
+    assert got == owlrl_closure(JOINS_ONTOLOGY, JOINS_DATA)
+    ex, a = "http://example.org/", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    for triple in [
+        (f"<{ex}x>", f"<{ex}c>", f"<{ex}z>"),  # the chain
+        (f"<{ex}z>", a, f"<{ex}R>"),  # its range, which the last step does not give
+        (f"<{ex}z>", a, f"<{ex}T>"),  # the range of a super-property
+        (f"<{ex}z>", f"<{ex}eInv>", f"<{ex}x>"),  # the inverse of a super-property
+        (f"<{ex}x>", f"<{ex}f>", f"<{ex}w>"),  # a chain over what the first one entailed
+        (f"<{ex}x>", a, f"<{ex}F>"),
+        (f"<{ex}x>", f"<{ex}g>", '"a literal"'),
+    ]:
+        assert triple in got

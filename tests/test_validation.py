@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse, serialize
 from pyshacl import validate as shacl_validate
 from rdflib import OWL, SH, BNode, Graph, Literal, Node, URIRef
 
@@ -108,6 +108,7 @@ def test_http_json_summary(server: Server) -> None:
         "results": [],
         "shapes": f"{version}+sha256:{hashlib.sha256(shapes.read_bytes()).hexdigest()[:12]}",
         "dropped_keys": [],
+        "with_store": True,
     }
     bad = requests.post(server.url + "/validate", data=BAD.encode(), headers=TRIG).json()
     assert bad["conforms"] is False and bad["counts"]["Violation"] == len(
@@ -215,9 +216,9 @@ def test_result_equals_a_whole_graph_run() -> None:
     files = sorted((REPO / "data").glob("*.trig"))
     published = [q for path in files for q in parse(path=path, format=RdfFormat.TRIG)]
 
-    def cited(iris: Iterable[NamedNode]) -> list[Triple]:
+    def cited(iris: Iterable[NamedNode]) -> list[Quad]:
         wanted = set(iris)
-        return [q.triple for q in published if q.subject in wanted]
+        return [q for q in published if q.subject in wanted]
 
     report = validate(submission, REPO, cited)
     got = {_result_key(report.graph, r) for r in report.graph.objects(None, SH.result)}

@@ -29,6 +29,14 @@ class Settings:
     publish_sensitive: bool = False
     max_upload_bytes: int = 20_000_000
     base_iri: str = BASE  # the published IRIs this server answers for, at the same paths
+    result_cache_mb: int = 64  # query results kept until the store changes; 0 keeps none
+    # Limits per client (a bearer token's holder, else the address): server/core/budgets.py.
+    requests_per_minute: int = 600  # counted by Flask-Limiter; 0: not counted
+    worker_seconds: float = 120.0  # worker time a client may use at once; 0: no budget
+    worker_seconds_period: float = 600.0  # how long the worker time takes to refill from empty
+    client_workers: int = 0  # query workers one client may hold at once; 0: workers - 1
+    client_queue: int = 4  # more of one client's queries that may wait for its turn
+    trusted_proxy: str = ""  # the one proxy address whose X-Forwarded-For names the client
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -41,6 +49,13 @@ class Settings:
                 values[f.name] = _coerce(f.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
+
+    @property
+    def workers_per_client(self) -> int:
+        """At most one worker fewer than there are, so one client always leaves one free."""
+        if self.client_workers > 0:
+            return min(self.client_workers, self.workers)
+        return max(self.workers - 1, 1)
 
     @property
     def store_path(self) -> Path:

@@ -128,6 +128,10 @@ def rdf_media_type_for_suffix(suffix: str) -> RdfMediaType | None:
     return _BY_SUFFIX.get(suffix.lower())
 
 
+# What a submission or a validation may be sent in, and what its file names say it is.
+RDF_FORMATS: dict[str, RdfFormat] = {m.media_type: m.oxigraph for m in RDF_MEDIA_TYPES}
+RDF_SUFFIXES: dict[str, str] = {s: m.media_type for m in RDF_MEDIA_TYPES for s in m.suffixes}
+
 # What /sparql answers: SELECT and ASK in TABULAR, CONSTRUCT and DESCRIBE in GRAPH (the graph
 # formats, in the table's order). The first of each is the default when the client accepts
 # anything.

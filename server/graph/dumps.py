@@ -2,9 +2,12 @@
 as Turtle and as JSON-LD, each gzipped, with a manifest (name, media type, size, SHA-256, count,
 date) and the JSON-LD @context.
 
-Every file is written under a temporary name and renamed into place, the manifest last, so a reader
-sees either the old set or the new one; a dump file newer than the manifest means an export is
-under way (the server answers 503 for it meanwhile).
+An export stages every file beside the published ones (`.<name>.new`, each complete and on disk),
+then stages the new manifest: that is its commit. Only then is each file renamed into place, the
+manifest last, so a reader sees either the old set or the new one; a dump file newer than the
+manifest means an export is renaming (the server answers 503 for it meanwhile). Killed before its
+commit, an export leaves the old set whole and its staged files are removed by the next one (or by
+`ppkg serve` on start); killed after, the next one finishes the renames first.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import IO, Any, cast
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, serialize
 
 from ..core.config import Settings
+from ..core.crash_points import crash_point
 from .jsonld import Compactor, context_document, context_prefixes, write_jsonld
 
 log = logging.getLogger(__name__)
@@ -114,8 +118,13 @@ def refresh_dumps(settings: Settings, out_dir: Path | None = None) -> Manifest:
 
 
 def ensure_dumps(settings: Settings) -> Manifest | None:
-    """Write the dumps if there are none; None when they were already there."""
-    if read_manifest(dumps_dir(settings)) is not None:
+    """Finish an export a crash interrupted, then write the dumps if there are none; None when
+    they were already there."""
+    folder = dumps_dir(settings)
+    if folder.is_dir():
+        with _exclusive(folder):
+            _settle(folder)
+    if read_manifest(folder) is not None:
         return None
     return refresh_dumps(settings)
 
@@ -133,6 +142,7 @@ def write_dumps(
 def _export(
     store_path: Path, out_dir: Path, content_dir: Path, last_change: int | None
 ) -> Manifest:
+    _settle(out_dir)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     prefixes = context_prefixes(content_dir)
     context = context_document(prefixes)
@@ -158,9 +168,13 @@ def _export(
         _write_gzip(out_dir, TURTLE, "text/turtle", "triples", created, turtle),
         _write_gzip(out_dir, JSONLD, "application/ld+json", "triples", created, jsonld),
     )
-    _write_json(out_dir / CONTEXT, context)
+    _write_json(out_dir / _staged(CONTEXT), context)
+    crash_point("export-written")
     manifest = Manifest(created, files, CONTEXT, last_change)
-    _write_json(out_dir / MANIFEST, manifest.to_json())  # last: it publishes the set
+    _write_json(out_dir / _staged(MANIFEST), manifest.to_json())  # the commit: the set is whole
+    _sync_folder(out_dir)
+    crash_point("export-committed")
+    _settle(out_dir)  # each file renamed into place, the manifest last: it publishes the set
     return manifest
 
 
@@ -262,6 +276,38 @@ def _replacing(target: Path) -> Iterator[IO[bytes]]:
         temporary.unlink(missing_ok=True)
 
 
+def _staged(name: str) -> str:
+    """The name a file of an export has until the export is committed."""
+    return f".{name}.new"
+
+
+def _settle(folder: Path) -> None:
+    """Finish what an export killed part-way left in `folder` (whose lock the caller holds): a
+    committed set (its manifest staged) is renamed into place, the manifest last; files staged
+    without a manifest, and temporaries, are removed."""
+    committed = folder / _staged(MANIFEST)
+    if committed.exists():
+        data = json.loads(committed.read_text("utf-8"))
+        for name in [*(f["name"] for f in data["files"]), data.get("context", CONTEXT)]:
+            staged = folder / _staged(name)
+            if staged.exists():
+                staged.replace(folder / name)
+        crash_point("export-renamed")
+        committed.replace(folder / MANIFEST)
+        _sync_folder(folder)
+    for leftover in [*folder.glob(".*.new"), *folder.glob(".*.tmp")]:
+        leftover.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Put the renames made in `folder` on disk (a power cut after this keeps them)."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def _write_gzip(
     folder: Path,
     name: str,
@@ -271,12 +317,13 @@ def _write_gzip(
     write: Callable[[IO[bytes]], int],
 ) -> DumpFile:
     started = time.monotonic()
-    with _replacing(folder / name) as raw:
+    with _replacing(folder / _staged(name)) as raw:
         digest = _Digest(raw)
         # mtime=0: the same content gives the same bytes, hence the same checksum and ETag.
         sink = cast(IO[bytes], digest)
         with gzip.GzipFile(name[:-3], "wb", compresslevel=6, fileobj=sink, mtime=0) as out:
             count = write(cast(IO[bytes], out))
+            crash_point("export-writing")
     log.info("%s: %d %s in %.1f s", name, count, unit, time.monotonic() - started)
     return DumpFile(
         name,

@@ -7,7 +7,10 @@ for each class with superclasses, we know every triple that one triple of it ent
 one SPARQL query for the entailed classes and one per entailed property, which Oxigraph answers
 on its internal term ids, leaving out what is already stated (MINUS, a hash anti-join: FILTER NOT
 EXISTS evaluates its pattern once per row, ten times slower). The rules that join (transitive
-properties, property chains) are queries too, and the two alternate until nothing new appears.
+properties, property chains) are queries too, and the two alternate until nothing new appears:
+after the first pass, the one-premise rules read only the predicates the joins gave new triples,
+less the classes their ends already have from the triples joined, and the joins run again only
+when a predicate they join has gained triples. Predicates no triple uses are never read.
 `tests/test_reasoning.py` checks the result against owlrl.
 
 Reading a term's text out of an on-disk store costs microseconds, as much as writing the triple,
@@ -55,43 +58,100 @@ def infer(store: Store) -> int:
     graph = NamedNode(GRAPH_INFERRED)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
-    rules = Tables.compile(store).rules()
+    tables = Tables.compile(store)
+    rules = tables.rules()
     joins = join_rules(store)
-    changed: set[str] | None = None  # the predicates given new triples by the joins
+    # The first pass reads only the predicates the data uses: a rule over an empty predicate
+    # still builds its MINUS side. Later passes read what the joins gave new triples.
+    changed = _present(store, {b.reads for rule in rules for b in rule.branches})
+    known: dict[str, Known] = {}  # types the joins' new triples cannot add: they are stated
+    since_joins: set[str] = set()  # predicates given new triples since the joins last ran
+    joined_once = False
     while True:
         # What the rules entail from the joins' new triples is all that can be new.
-        _write(store, [rule.new_triples(store, changed) for rule in rules])
-        joined = [(rule.predicate, rule.new_triples(store)) for rule in joins]
-        changed = {predicate for predicate, triples in joined if triples}
+        entailed = [(rule.head, rule.new_triples(store, changed, known)) for rule in rules]
+        _write(store, [triples for _, triples in entailed])
+        since_joins |= {head for head, triples in entailed if triples}
+        # The joins read only the store; unless a predicate they join changed, they would
+        # find what they found last time, all of it written since.
+        if joined_once and not since_joins & {step for rule in joins for step in rule.steps}:
+            break
+        joined = [(rule, rule.new_triples(store)) for rule in joins]
+        joined_once, since_joins = True, set()
+        changed = {rule.predicate for rule, triples in joined if triples}
         if not changed:
             break
         _write(store, [triples for _, triples in joined])
+        since_joins |= changed
+        known = tables.known([rule for rule, triples in joined if triples])
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }}"
     return int(next(_solutions(store, count))[0].value)
 
 
+def _present(store: Store, predicates: set[str]) -> set[str]:
+    """Those of `predicates` that some triple of the store has (rdf:type always)."""
+    return {TYPE} | {
+        p for p in predicates if next(store.quads_for_pattern(None, NamedNode(p), None), None)
+    }
+
+
+@dataclass(frozen=True)
+class Known:
+    """For a predicate whose new triples came from joins only: the classes that its subjects and
+    objects already have, entailed by the triples joined (the store was closed under the
+    one-premise rules before the joins read it)."""
+
+    subject: frozenset[str]
+    object: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One premise of the classes' query: a pattern binding ?x, the predicate whose triples it
+    reads, which end of them ?x is ("s" or "o"), and the classes (by number) it entails."""
+
+    reads: str
+    end: str
+    pattern: str
+    classes: list[int]
+
+
 @dataclass(frozen=True)
 class Types:
-    """How to find the rdf:type triples of every entailed class: patterns binding ?x, each with
-    the predicate whose triples it reads and the classes (by number) it entails."""
+    """How to find the rdf:type triples of every entailed class: one branch per premise."""
 
     classes: list[str]
-    branches: list[tuple[str, str, list[int]]]
+    branches: list[Branch]
 
-    def new_triples(self, store: Store, changed: set[str] | None = None) -> bytes:
+    @property
+    def head(self) -> str:
+        return TYPE
+
+    def new_triples(
+        self, store: Store, changed: set[str] | None = None, known: dict[str, Known] | None = None
+    ) -> bytes:
         """Those not in any graph yet, from triples of the `changed` predicates (default all),
-        as Turtle.
+        as Turtle; classes that `known` says the ends of a predicate's new triples have are
+        not looked for.
 
         One query for all classes, its rows grouped by subject, so that each subject's text is
         read once however many classes it gains, and each premise scanned once.
         """
-        branches = [b for b in self.branches if changed is None or b[0] in changed]
+        branches = []
+        for b in self.branches:
+            if changed is not None and b.reads not in changed:
+                continue
+            has = known.get(b.reads) if known else None
+            done = () if has is None else has.subject if b.end == "s" else has.object
+            ks = [k for k in b.classes if self.classes[k] not in done]
+            if ks:
+                branches.append((b.pattern, ks))
         if not branches:
             return b""
         body = " UNION ".join(
-            f"{{ {pattern} VALUES ?k {{ {_numbers(ks)} }} }}" for _, pattern, ks in branches
+            f"{{ {pattern} VALUES ?k {{ {_numbers(ks)} }} }}" for pattern, ks in branches
         )
-        entailed = sorted({k for _, _, ks in branches for k in ks})
+        entailed = sorted({k for _, ks in branches for k in ks})
         stated = " ".join(f'(<{self.classes[k]}> "{k}")' for k in entailed)
         query = (
             f"SELECT ?x (GROUP_CONCAT(?k) AS ?ks) WHERE {{"
@@ -115,15 +175,30 @@ class Rule:
     predicate whose triples it reads."""
 
     predicate: str
-    branches: list[tuple[str, str]]
+    branches: list[Premise]
 
-    def new_triples(self, store: Store, changed: set[str] | None = None) -> bytes:
+    @property
+    def head(self) -> str:
+        return self.predicate
+
+    def new_triples(
+        self, store: Store, changed: set[str] | None = None, known: dict[str, Known] | None = None
+    ) -> bytes:
         """Those not in any graph yet, from triples of the `changed` predicates (default all),
-        as Turtle."""
+        as Turtle. (`known` tells classes only: a property's triples are never known.)"""
         body = " UNION ".join(
-            b for reads, b in self.branches if changed is None or reads in changed
+            b.pattern for b in self.branches if changed is None or b.reads in changed
         )
         return _new_triples(store, self.predicate, body) if body else b""
+
+
+@dataclass(frozen=True)
+class Premise:
+    """One premise of a property's query: a pattern binding ?x and ?y, and the predicate whose
+    triples it reads."""
+
+    reads: str
+    pattern: str
 
 
 @dataclass(frozen=True)
@@ -221,6 +296,29 @@ class Tables:
         rules = [_rule(p, found) for (p, _), found in sorted(bodies.items()) if p != TYPE]
         return [_types(classes, [bodies[TYPE, c] for c in classes]), *rules]
 
+    def known(self, joins: list[Chain]) -> dict[str, Known]:
+        """For each predicate the `joins` give triples of, the classes its new triples' ends
+        already have: those the first step entails for the subject and the last step for the
+        object, in every join giving that predicate. (A step joined to the next has no literal
+        object; the last step's object, when a literal, gains no class either way.)"""
+
+        def classes(step: str, end: str) -> frozenset[str]:
+            found = self.closure(("s", step, "o"), literal=False)
+            return frozenset(c for x, p, c in found if p == TYPE and x == end)
+
+        by_predicate: dict[str, list[Known]] = defaultdict(list)
+        for join in joins:
+            by_predicate[join.predicate].append(
+                Known(classes(join.steps[0], "s"), classes(join.steps[-1], "o"))
+            )
+        return {
+            p: Known(
+                frozenset.intersection(*(k.subject for k in ks)),
+                frozenset.intersection(*(k.object for k in ks)),
+            )
+            for p, ks in by_predicate.items()
+        }
+
     def closure(self, premise: Pattern, literal: bool) -> set[Pattern]:
         """Every pattern one triple matching `premise` entails, its object a literal or not."""
         found: set[Pattern] = set()
@@ -257,16 +355,17 @@ Found = set[tuple[Pattern, Pattern, bool]]  # premises, what they entail, if not
 
 def _types(classes: list[str], found: list[Found]) -> Types:
     """The query for every class: the union of its premises, each with the classes it gives."""
-    branches: dict[tuple[str, str], list[int]] = defaultdict(list)
+    branches: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for k, entries in enumerate(found):
-        for entry in sorted(entries):
-            branches[entry[0][1], _branch(*entry)].append(k)
-    return Types(classes, [(reads, pattern, ks) for (reads, pattern), ks in branches.items()])
+        for premise, head, non_literal in sorted(entries):
+            # ?x is the premise's subject or object, as the head's subject is.
+            branches[premise[1], head[0], _branch(premise, head, non_literal)].append(k)
+    return Types(classes, [Branch(*key, ks) for key, ks in branches.items()])
 
 
 def _rule(predicate: str, found: Found) -> Rule:
     """The query for one property: the union of its premises."""
-    return Rule(predicate, [(entry[0][1], f"{{ {_branch(*entry)} }}") for entry in sorted(found)])
+    return Rule(predicate, [Premise(e[0][1], f"{{ {_branch(*e)} }}") for e in sorted(found)])
 
 
 def _branch(premise: Pattern, head: Pattern, non_literal: bool) -> str:

@@ -9,6 +9,7 @@ from typing import IO, Any, Generic, Protocol, TypeVar
 
 from pyoxigraph import Quad, Store
 
+from ..core.budgets import ClientShares
 from ..core.content import ContentFile
 from ..core.vocabulary import Term
 
@@ -39,6 +40,7 @@ class QueryRequest:
     dataset: Dataset = field(default_factory=Dataset)
     query_declares_dataset: bool = False
     bindings: dict[str, Term] = field(default_factory=dict)
+    client: str | None = None  # who asked: its share of the workers, and its worker time
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Task(Generic[R]):
     function: Callable[..., R]
     args: tuple[Any, ...] = ()
     name: str = "task"
+    client: str | None = None  # who asked: its share of the workers, and its worker time
 
 
 # How a store is built after its files are loaded: the inference step, passed in by the caller.
@@ -82,6 +85,13 @@ class _ChunkReader(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        """Closing the file closes the chunks: a result left unread stops the worker's work."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+        super().close()
 
     def readinto(self, buffer: Any) -> int:
         while not self._rest:
@@ -133,4 +143,9 @@ class Backend(Protocol):
 
     def run(self, task: Task[R], timeout: float) -> R:
         """Run `task` on a read-only view of the store, stopped past `timeout` seconds (503)."""
+        ...
+
+    def share(self, shares: ClientShares) -> None:
+        """Give requests that name a client only that client's share of the workers, and
+        charge it the time they hold one (server/core/budgets.py)."""
         ...

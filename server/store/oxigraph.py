@@ -9,24 +9,19 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any, cast
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, Store
 from tqdm import tqdm
 
+from ..core.budgets import ClientShares
 from ..core.content import ContentFile
+from ..core.crash_points import crash_point
+from ..core.media_types import rdf_media_type_for_suffix
 from ..core.problem import Problem
 from ..core.vocabulary import ONTOLOGY
 from .base import Infer, QueryRequest, QueryResult, R, Task
 from .evaluate import evaluate, serialize
+from .swap import finish_swap
 from .workers import WorkerPool, serve_requests
-
-FORMATS = {
-    ".ttl": RdfFormat.TURTLE,
-    ".trig": RdfFormat.TRIG,
-    ".nt": RdfFormat.N_TRIPLES,
-    ".nq": RdfFormat.N_QUADS,
-    ".jsonld": RdfFormat.JSON_LD,
-    ".rdf": RdfFormat.RDF_XML,
-}
 
 
 class OxigraphBackend:
@@ -41,6 +36,7 @@ class OxigraphBackend:
         publish_sensitive: bool = False,
     ) -> None:
         self.path = path
+        finish_swap(path)  # a load killed mid-swap leaves no store in place: put the old one back
         self._publish_sensitive = publish_sensitive
         self._pool = WorkerPool(_worker_main, str(path), workers, timeout)
         self._graphs: frozenset[str] | None = None
@@ -75,6 +71,9 @@ class OxigraphBackend:
         answer: R = pickle.loads(result.read())  # from our own worker
         return answer
 
+    def share(self, shares: ClientShares) -> None:
+        self._pool.shares = shares
+
     def write(self, change: Callable[[Store], R]) -> R:
         with self._pool.paused():
             store = Store(str(self.path))
@@ -106,6 +105,7 @@ class OxigraphBackend:
                 store = Store(str(building))
                 for content in files:
                     _load_file(store, content, bar)
+                crash_point("load-building")
                 store.bulk_extend(extra)
                 if not self._publish_sensitive:
                     _drop_sensitive(store)
@@ -116,7 +116,9 @@ class OxigraphBackend:
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
+        crash_point("load-built")
         self._swap(building)
+        crash_point("load-swapped")
         self._graphs = None
         return count
 
@@ -125,6 +127,7 @@ class OxigraphBackend:
         shutil.rmtree(retired, ignore_errors=True)
         if self.path.exists():
             self.path.rename(retired)
+            crash_point("load-swapping")
         building.rename(self.path)
         shutil.rmtree(retired, ignore_errors=True)
 
@@ -136,9 +139,10 @@ class OxigraphBackend:
 
 
 def _load_file(store: Store, content: ContentFile, bar: tqdm) -> None:
-    rdf_format = FORMATS.get(content.path.suffix)
-    if rdf_format is None:
+    found = rdf_media_type_for_suffix(content.path.suffix)
+    if found is None:
         raise Problem(415, f"{content.path}: no RDF format is known for this file name")
+    rdf_format = found.oxigraph
     graph = NamedNode(content.graph) if content.graph else None
     with open(content.path, "rb") as raw:
         try:

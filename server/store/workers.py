@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from ..core.budgets import ClientShares, Turn
 from ..core.problem import Problem
 from .base import QueryRequest, QueryResult, Task
 
@@ -94,6 +95,7 @@ class WorkerPool:
         self._paused = False
         self._starting = 0
         self._running = False
+        self.shares: ClientShares | None = None  # each client's share, when the web sets it
 
     def start(self) -> None:
         self._running = True
@@ -155,20 +157,36 @@ class WorkerPool:
         seconds = self.timeout if timeout is None else timeout
         task = request.name if isinstance(request, Task) else "query"
         deadline = _Deadline(time.monotonic() + seconds, cancelled or _never, seconds, task)
-        worker = self._acquire(deadline.at)
+        turn = self._turn(request.client, deadline)
+        try:
+            worker = self._acquire(deadline.at)
+        except BaseException:
+            turn.end()
+            raise
+        turn.start()  # the client's worker time runs from here until the worker is given back
         try:
             worker.conn.send(request)
             media_type = self._expect_start(worker, deadline)
             head, done = self._read_head(worker, deadline)
         except _Handled:
+            turn.end()
             raise
         except BaseException:
             self._discard(worker)
+            turn.end()
             raise
         if done:
             self._idle.put(worker)
+            turn.end()
             return QueryResult(media_type, iter(head), sum(map(len, head)))
-        return QueryResult(media_type, self._stream(worker, head, deadline))
+        return QueryResult(media_type, self._stream(worker, head, deadline, turn))
+
+    def _turn(self, client: str | None, deadline: _Deadline) -> Turn | _NoTurn:
+        """The client's turn (it may wait for it, or be refused); work no client asked for, such
+        as the names read for every page, is neither shared out nor charged."""
+        if client is None or self.shares is None:
+            return _NoTurn()
+        return self.shares.begin(client, deadline.task, deadline.at, deadline.cancelled)
 
     def _acquire(self, deadline: float) -> Worker:
         while True:
@@ -203,11 +221,18 @@ class WorkerPool:
             size += len(message[1])
         return head, False
 
-    def _stream(self, worker: Worker, head: list[bytes], deadline: _Deadline) -> Iterator[bytes]:
+    def _stream(
+        self, worker: Worker, head: list[bytes], deadline: _Deadline, turn: Turn | _NoTurn
+    ) -> Iterator[bytes]:
+        """The results as they come. Cut short (the time limit, or a failure once the results
+        had started), the stream raises rather than ends: the response is already under way,
+        so its transfer is aborted and the client sees it incomplete, never a result that
+        looks whole."""
         finished = False
         try:
             yield from head
             while True:
+                self._check(deadline)  # also while results keep coming: the limit is the limit
                 message = self._recv(worker, deadline)
                 if message[0] == "end":
                     finished = True
@@ -215,15 +240,23 @@ class WorkerPool:
                 if message[0] == "error":
                     finished = True
                     log.warning("query failed after its results had started: %s", message[2])
-                    return
+                    raise Problem(
+                        message[1],
+                        f"the {deadline.task} failed after its results had started:"
+                        f" {message[2]}; the results were cut short",
+                    )
                 yield message[1]
         except Problem as exc:
+            if exc.status == 499:  # nobody is reading any more
+                return
             log.warning("results cut short: %s", exc.message)
+            raise
         finally:
             if finished:
                 self._idle.put(worker)
             else:  # the client went away or the time ran out: stop the work
                 self._discard(worker)
+            turn.end()
 
     def _recv(self, worker: Worker, deadline: _Deadline) -> tuple[Any, ...]:
         # A writer's pause may kill the worker, closing its pipe, while this thread waits on it:
@@ -283,6 +316,14 @@ class WorkerPool:
         worker.kill()  # before it counts as stopped: a writer may be waiting for it
         with self._lock:
             self._starting -= 1
+
+
+class _NoTurn:
+    def start(self) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
 
 
 class _Handled(Problem):

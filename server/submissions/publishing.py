@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
 
+from ..core.crash_points import crash_point
 from ..core.problem import Problem
 from ..core.vocabulary import (
     AGENT,
@@ -34,7 +35,6 @@ from ..graph.reasoning import infer
 from ..store.base import Backend, QueryRequest
 from ..store.ledger import Change, Ledger, Token, now
 from ..validation.shapes import ontology_triples
-from .crash_points import crash_point
 from .staging import log, stored_quads
 
 RDF_TYPE = NamedNode(TYPE)

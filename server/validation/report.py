@@ -36,6 +36,7 @@ class Result:
     focus_label: str | None = None
     focus_is_blank: bool = False
     line: int | None = None  # in the submitted file, where its format has lines
+    file: str | None = None  # which file, when several were validated together
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Report:
     graph: Graph = field(repr=False)
     shapes: str = ""  # the version of the shapes: a stored report says what it was checked against
     dropped_keys: list[str] = field(default_factory=list)  # JSON Pointers: JSON-LD left them out
+    with_store: bool = False  # whether the published store's facts about cited IRIs were read
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(SEVERITY_NAMES.values(), 0)
@@ -56,17 +58,26 @@ class Report:
         return {
             "conforms": self.conforms,
             "counts": self.counts(),
-            "results": [r.__dict__ for r in self.results],
+            "results": [_fields(r) for r in self.results],
             "shapes": self.shapes,
             "dropped_keys": self.dropped_keys,
+            "with_store": self.with_store,
         }
 
 
-def kept_report(report: Graph, kept: list[Node], data: Store, shapes: str) -> Report:
+def _fields(result: Result) -> dict[str, object]:
+    """A result as JSON; `file` only when the report covers several files."""
+    return {k: v for k, v in result.__dict__.items() if k != "file" or v is not None}
+
+
+def kept_report(
+    report: Graph, kept: list[Node], data: Store, shapes: str, with_store: bool = False
+) -> Report:
     """The report of the `kept` results of pySHACL's `report`, labelled from `data`."""
     results = _results(report, kept, data)
     conforms = not any(r.severity == "Violation" for r in results)
-    return Report(conforms, results, _report_graph(report, kept, conforms), shapes)
+    graph = _report_graph(report, kept, conforms)
+    return Report(conforms, results, graph, shapes, with_store=with_store)
 
 
 def _report_graph(report: Graph, kept: list[Node], conforms: bool) -> Graph:
@@ -116,14 +127,17 @@ def _language(message: Literal) -> str:
 
 
 def _label(data: Store, node: Node | None) -> str | None:
+    """The node's English name or label; an untagged literal only when there is none (a name
+    without a language is often the very value a result is about, such as "42")."""
     if not isinstance(node, URIRef):
         return None
+    found: dict[str | None, str] = {}
     for predicate in (RDFS_LABEL, SCHEMA_NAME):
         for quad in data.quads_for_pattern(NamedNode(str(node)), predicate, None):
             obj = quad.object
             if isinstance(obj, OxLiteral) and obj.language in (None, "en"):
-                return str(obj.value)
-    return None
+                found.setdefault(obj.language, str(obj.value))
+    return found.get("en", found.get(None))
 
 
 def _text(node: Node | None) -> str | None:
@@ -135,10 +149,12 @@ def render_text(report: Report, name: str) -> str:
     counts = report.counts()
     verdict = "conforms" if report.conforms else "does NOT conform"
     tally = ", ".join(f"{n} {k.lower()}s" for k, n in counts.items())
-    lines = [f"{name}: {verdict} ({tally}; shapes {report.shapes})"]
+    store = "with the published store's facts" if report.with_store else "no store read"
+    lines = [f"{name}: {verdict} ({tally}; shapes {report.shapes}; {store})"]
     for r in report.results:
         label = f" ({r.focus_label})" if r.focus_label else ""
         where = f", line {r.line}" if r.line else ""
+        where = f", {r.file}{where}" if r.file else where
         focus = f"_:{r.focus}" if r.focus_is_blank else f"<{r.focus}>"
         lines.append(f"  {r.severity}: {focus}{label}{where}")
         if r.path:

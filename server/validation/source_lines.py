@@ -18,15 +18,14 @@ from rdflib import Dataset
 from rdflib.plugins.parsers.notation3 import RDFSink, SinkParser
 from rdflib.plugins.parsers.trig import TrigSinkParser
 
+from ..core.media_types import RDF_FORMATS
 from ..core.vocabulary import SUBMISSION_BASE
 from .jsonld_keys import dropped_keys
 from .report import Report, Result
 
 Key = tuple[str, ...]
-LINE_FORMATS = {
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/n-quads": RdfFormat.N_QUADS,
-}
+# The formats that hold one statement a line.
+LINE_FORMATS = {t: RDF_FORMATS[t] for t in ("application/n-triples", "application/n-quads")}
 
 
 def locate(report: Report, data: bytes, media_type: str) -> Report:
@@ -41,12 +40,45 @@ def locate(report: Report, data: bytes, media_type: str) -> Report:
     return replace(report, results=results)
 
 
-def _line(lines: dict[Key, int], result: Result) -> int | None:
-    keys = [
+def locate_files(
+    report: Report, files: list[tuple[str, bytes, str]], subjects: dict[str, set[str]]
+) -> Report:
+    """The report of several files validated together: each result's file and line (the first
+    file holding its triple, else its focus node's statement with the path, else any statement
+    of its focus node, else the first file with the focus node as a subject), and the keys each
+    JSON-LD file's @context drops, as `file#pointer`."""
+    dropped = [
+        f"{name}#{pointer}"
+        for name, data, media_type in files
+        if media_type == "application/ld+json"
+        for pointer in dropped_keys(data)
+    ]
+    tables = [(name, _lines(data, media_type)) for name, data, media_type in files]
+    results = [_in_files(r, tables, subjects) for r in report.results]
+    return replace(report, results=results, dropped_keys=dropped)
+
+
+def _in_files(
+    result: Result, tables: list[tuple[str, dict[Key, int]]], subjects: dict[str, set[str]]
+) -> Result:
+    for key in _keys(result):
+        for name, lines in tables:
+            if key in lines:
+                return replace(result, file=name, line=lines[key])
+    found = next((name for name, _ in tables if result.focus in subjects.get(name, ())), None)
+    return replace(result, file=found)
+
+
+def _keys(result: Result) -> list[Key]:
+    return [
         (result.focus, result.path or "", result.value or ""),
         (result.focus, result.path or ""),
+        (result.focus,),
     ]
-    return next((lines[k] for k in (*keys, (result.focus,)) if k in lines), None)
+
+
+def _line(lines: dict[Key, int], result: Result) -> int | None:
+    return next((lines[k] for k in _keys(result) if k in lines), None)
 
 
 def _lines(data: bytes, media_type: str) -> dict[Key, int]:

@@ -7,7 +7,21 @@ from flask_cors import CORS
 
 from ..core.config import Settings
 from ..store.base import Backend
-from . import changes, context, errors, home, openapi, query_page, search, stats, void
+from . import (
+    budgets,
+    changes,
+    context,
+    errors,
+    graph_store,
+    home,
+    limits,
+    openapi,
+    query_page,
+    search,
+    shapes,
+    stats,
+    void,
+)
 from . import dumps as dumps_api
 from . import ontology as ontology_docs
 from . import queries as queries_api
@@ -25,7 +39,8 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    context.init_app(app, settings, backend)
+    state = context.init_app(app, settings, backend)
+    backend.share(state.shares)
     CORS(
         app,
         methods=["GET", "HEAD", "POST", "OPTIONS"],
@@ -38,10 +53,16 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
             "Digest",
             "Content-Digest",
             "Repr-Digest",
+            "X-PPKG-Unknown-Graphs",
+            "X-PPKG-Truncated",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
         ],
         max_age=86400,
     )
     errors.init_app(app)
+    budgets.init_app(app, settings)
     app.register_blueprint(home.bp)
     app.register_blueprint(endpoint.bp)
     app.register_blueprint(queries_api.bp)
@@ -55,6 +76,9 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(dumps_api.bp)
     app.register_blueprint(void.bp)
+    app.register_blueprint(graph_store.bp)
+    app.register_blueprint(shapes.bp)
+    app.register_blueprint(limits.bp)
     app.register_blueprint(openapi.bp)
     context.warm_up(app)  # the names, read in the background before the first page needs them
     return app

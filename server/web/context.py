@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
 
+from ..core.budgets import Budget, ClientShares
 from ..core.config import Settings
 from ..core.named_queries import NamedQuery, load_queries
 from ..graph.describe import Description
@@ -23,6 +25,7 @@ from ..graph.statistics import Statistics, StatisticsCache
 from ..store.base import Backend
 from ..store.ledger import Ledger
 from .page_cache import Answer, LatestCache, VersionedCache
+from .result_cache import ResultCache
 
 log = logging.getLogger(__name__)
 EXTENSION = "ppkg"
@@ -39,6 +42,8 @@ class AppState:
     backend: Backend
     ledger: Ledger
     queries: dict[str, NamedQuery]
+    results: ResultCache
+    shares: ClientShares  # each client's share of the query workers and its worker time
     names: NamesCache = field(default_factory=NamesCache)
     search: SearchIndexCache = field(default_factory=SearchIndexCache)
     answers: VersionedCache[Answer] = field(default_factory=lambda: VersionedCache(ANSWERS_KEPT))
@@ -50,6 +55,10 @@ class AppState:
     void_bodies: dict[tuple[Any, ...], str] = field(default_factory=dict)
     # pyLODE's page of the ontology (seconds to make), by the ontology files and their times.
     ontology_page: LatestCache[str] = field(default_factory=LatestCache)
+    # When the store last changed (the feed's latest change), read once per revision.
+    published_at: VersionedCache[tuple[datetime | None]] = field(
+        default_factory=lambda: VersionedCache(1)
+    )
 
 
 def init_app(app: Flask, settings: Settings, backend: Backend) -> AppState:
@@ -58,6 +67,8 @@ def init_app(app: Flask, settings: Settings, backend: Backend) -> AppState:
         backend,
         Ledger(settings.ledger_path),
         load_queries(settings.content_dir / "queries"),
+        ResultCache(settings.result_cache_mb << 20),
+        ClientShares(Budget.from_settings(settings)),
     )
     app.extensions[EXTENSION] = state
     return state
@@ -81,6 +92,10 @@ def ledger() -> Ledger:
     return state().ledger
 
 
+def shares() -> ClientShares:
+    return state().shares
+
+
 def catalogue() -> dict[str, NamedQuery]:
     """The named queries, by name."""
     return state().queries
@@ -95,6 +110,10 @@ def names() -> Names:
 def search_index() -> SearchIndex:
     """The search index of the current names."""
     return state().search.get(names())
+
+
+def results() -> ResultCache:
+    return state().results
 
 
 def answers() -> VersionedCache[Answer]:
@@ -117,6 +136,10 @@ def void_bodies() -> dict[tuple[Any, ...], str]:
 
 def ontology_page() -> LatestCache[str]:
     return state().ontology_page
+
+
+def published_at() -> VersionedCache[tuple[datetime | None]]:
+    return state().published_at
 
 
 def warm_up(app: Flask) -> None:

@@ -19,6 +19,7 @@ from werkzeug.wsgi import wrap_file
 from ..core.problem import Problem
 from ..graph.dumps import CONTEXT, GZIP, MANIFEST, DumpFile, Manifest, dumps_dir, read_manifest
 from .context import settings
+from .negotiation import choose
 
 bp = Blueprint("dumps", __name__)
 RETRY = {"Retry-After": "10"}
@@ -42,7 +43,7 @@ def file_url(name: str) -> str:
 @bp.get("/dumps")
 def index() -> Response:
     current = manifest()
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"], "text/html")
+    best = choose(["application/json", "text/html"], "text/html")
     files = entries(current)
     if best == "application/json":
         body = json.dumps(

@@ -38,12 +38,23 @@ def _quote(value: str) -> str:
     return quote(value, safe="")
 
 
+# Beside the RDF and results formats' short names: pages, and plain JSON (search, listings).
+PAGE_SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "html": ("text/html",),
+    "json": ("application/json",),
+}
+
+
 def negotiate(accept: MIMEAccept, offers: Sequence[str], format_param: str | None) -> str | None:
     """The offer to answer with, or None when the client accepts none of them (406).
 
     Accept decides; `format` only chooses among the offers the client ranks equally highest, so
-    it is a convenience for links typed by people and never overrides a real preference.
+    it is a convenience for links typed by people and never overrides a real preference. A
+    `format` that names none of the offers is None too: asked for a type the resource cannot
+    serve, it must not answer in another one silently.
     """
+    if format_param and not _format_types(format_param, offers):
+        return None
     if not accept:
         accept = MIMEAccept([("*/*", 1)])
     ranked = {offer: accept.quality(offer) for offer in offers}
@@ -61,8 +72,22 @@ def _format_types(format_param: str | None, offers: Sequence[str]) -> list[str]:
     if not format_param:
         return []
     key = format_param.strip().lower()
-    candidates = SHORT_NAMES.get(key, (key,))
+    candidates = (*SHORT_NAMES.get(key, (key,)), *PAGE_SHORT_NAMES.get(key, ()))
     return [media_type for media_type in candidates if media_type in offers]
+
+
+def choose(offers: Sequence[str], default: str) -> str:
+    """The request's media type among `offers` (`default` without an Accept header); with
+    `format`, the offer it names, or 406 when it names none."""
+    format_param = request.args.get("format")
+    if format_param:
+        chosen = negotiate(request.accept_mimetypes, offers, format_param)
+        if chosen is None:
+            raise Problem(
+                406, f"format={format_param} is not served here; use: {', '.join(offers)}"
+            )
+        return chosen
+    return request.accept_mimetypes.best_match(offers, default) or default
 
 
 def prefers_html(accept: MIMEAccept, machine_types: list[str]) -> bool:

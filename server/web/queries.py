@@ -10,7 +10,7 @@ from ..core.media_types import TABULAR
 from ..core.named_queries import NamedQuery
 from ..core.problem import Problem
 from .context import catalogue
-from .negotiation import prefers_html
+from .negotiation import choose, prefers_html
 from .sparql.endpoint import respond
 
 bp = Blueprint("queries", __name__)
@@ -19,9 +19,7 @@ bp = Blueprint("queries", __name__)
 @bp.get("/queries")
 def list_queries() -> Response:
     entries = [_entry(q) for q in catalogue().values()]
-    best = request.accept_mimetypes.best_match(
-        ["application/json", "text/html"], "application/json"
-    )
+    best = choose(["application/json", "text/html"], "application/json")
     if best == "text/html":
         response = Response(render_template("queries.html", queries=entries))
     else:

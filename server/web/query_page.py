@@ -20,6 +20,7 @@ from ..core.vocabulary import Term
 from .context import catalogue, settings
 from .result_table import GRAPH_TYPE, TABULAR_TYPE, Table, Terms, read_table
 from .sparql.endpoint import respond, run
+from .truncation import mark
 
 bp = Blueprint("query_page", __name__)
 
@@ -153,7 +154,12 @@ def _page(form: QueryForm, outcome: Outcome) -> Response:
         share=url_for("query_page.query_page", _external=True, **form.link_params()),
         jsonld=_jsonld(),
     )
-    return Response(body, outcome.status, outcome.headers, content_type="text/html; charset=utf-8")
+    response = Response(
+        body, outcome.status, outcome.headers, content_type="text/html; charset=utf-8"
+    )
+    if table is not None and table.truncated:
+        mark(response, {"triples" if table.graph else "rows": len(table.rows)})
+    return response
 
 
 def _jsonld() -> dict[str, Any]:

@@ -118,8 +118,7 @@ def read_table(result: QueryResult, terms: Terms, limit: int = SHOW_ROWS) -> Tab
     except SyntaxError as exc:  # a stream cut short (the worker stopped mid-way)
         raise Problem(500, f"the results could not be read completely: {exc}") from exc
     finally:
-        stream.close()
-        _stop(result.chunks)
+        stream.close()  # closes the chunks too: the worker stops if the rest is unread
 
 
 def _solutions(stream: IO[bytes], terms: Terms, limit: int) -> Table:
@@ -140,10 +139,3 @@ def _graph(stream: IO[bytes], terms: Terms, limit: int) -> Table:
 def _declared(query: str) -> Iterator[tuple[str, str]]:
     for match in PREFIX_DECL.finditer(query):
         yield match.group(1) or "", match.group(2)
-
-
-def _stop(chunks: Iterator[bytes]) -> None:
-    """Closing the chunk generator stops the worker if the results are not all read."""
-    close = getattr(chunks, "close", None)
-    if close is not None:
-        close()

@@ -13,6 +13,7 @@ from ..graph.search_index import DEFAULT_LIMIT, Entry
 from .context import names, search_index, settings
 from .negotiation import language_links, negotiate, page_language
 from .page_text import KIND_NAMES, TEXT
+from .truncation import mark
 
 bp = Blueprint("search", __name__)
 MAX_LIMIT = 200
@@ -41,16 +42,21 @@ def search() -> Response:
     if len(query) > 200:
         raise Problem(400, "parameter 'q' is limited to 200 characters")
     base, known = settings().base_iri, names()
-    found = [result(e, known, lang, base) for e in search_index().search(query, limit)]
+    entries = search_index().search(query, limit + 1)  # one more: are there more than shown?
+    truncated = len(entries) > limit
+    found = [result(e, known, lang, base) for e in entries[:limit]]
     if media_type == "application/json":
         if not query:
             raise Problem(400, "parameter 'q' is required: the name to search for")
-        response = jsonify(query=query, results=found)
+        response = jsonify(query=query, results=found, truncated=truncated, limit=limit)
     else:
         body = render_template(
             "search.html",
             query=query,
             results=found,
+            truncated=truncated,
+            limit=limit,
+            max_limit=MAX_LIMIT,
             t=TEXT[lang],
             lang=lang,
             kinds=KIND_NAMES[lang],
@@ -59,7 +65,7 @@ def search() -> Response:
         )
         response = Response(body, content_type="text/html; charset=utf-8")
     response.vary.update(("Accept", "Accept-Language"))
-    return response
+    return mark(response, {"results": limit} if truncated else {})
 
 
 def _schema_org(query: str, found: list[dict[str, object]]) -> str:

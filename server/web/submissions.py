@@ -16,13 +16,15 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from ..core.media_types import RDF_FORMATS
 from ..core.problem import Problem
 from ..core.vocabulary import SUBMISSION
 from ..store.ledger import Token
 from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
-from ..validation.validate import MEDIA_TYPES, validate_against
-from .context import backend, ledger, settings
+from ..validation.validate import validate_against
+from .budgets import client_key
+from .context import backend, ledger, settings, shares
 
 bp = Blueprint("submissions", __name__)
 SUMMARY = "id, status, submitter, received, media_type, filename, decided_by, decided, reason"
@@ -47,9 +49,9 @@ def submit() -> Response:
     who = holder()
     request.max_content_length = settings().max_upload_bytes
     media_type = request.mimetype
-    if media_type not in MEDIA_TYPES:
+    if media_type not in RDF_FORMATS:
         raise Problem(
-            415, f"send RDF with a Content-Type of {', '.join(MEDIA_TYPES)} (got {media_type!r})"
+            415, f"send RDF with a Content-Type of {', '.join(RDF_FORMATS)} (got {media_type!r})"
         )
     raw = request.get_data()
     if not raw.strip():
@@ -58,6 +60,8 @@ def submit() -> Response:
     if replaces is not None:
         _visible(replaces, who)  # one's own earlier submission, or 404 and nothing stored
     filename = request.args.get("filename")
+    client = client_key()
+    shares().check(client)  # a partner out of worker time is told before anything is stored
     sid = staging.receive(ledger(), raw, media_type, filename, who, replaces)
     try:
         content_dir = settings().content_dir
@@ -66,7 +70,7 @@ def submit() -> Response:
             ledger(),
             sid,
             lambda data, kind, who: validate_against(
-                backend(), data, kind, content_dir, limit, submitter=who
+                backend(), data, kind, content_dir, limit, submitter=who, client=client
             ),
         )
     except Problem as exc:

@@ -6,10 +6,11 @@ import json
 
 from flask import Blueprint, Response, render_template, request
 
-from ..core.media_types import content_type, rdf_media_type
+from ..core.media_types import RDF_FORMATS, content_type, rdf_media_type
 from ..core.problem import Problem
 from ..validation.report import Report
-from ..validation.validate import MEDIA_TYPES, media_type_for, validate_against
+from ..validation.validate import media_type_for, validate_against
+from .budgets import client_key
 from .context import backend, settings
 from .negotiation import negotiate
 
@@ -19,7 +20,7 @@ REPORT_TYPES = ["application/json", "text/turtle", "application/ld+json", "text/
 
 @bp.get("/validate")
 def page() -> str:
-    return render_template("validate.html", formats=list(MEDIA_TYPES), report=None, name=None)
+    return render_template("validate.html", formats=list(RDF_FORMATS), report=None, name=None)
 
 
 @bp.post("/validate")
@@ -32,7 +33,13 @@ def validate_submission() -> Response:
     data, rdf_type, name = _submitted()
     config = settings()
     report = validate_against(
-        backend(), data, rdf_type, config.content_dir, config.validation_timeout, name
+        backend(),
+        data,
+        rdf_type,
+        config.content_dir,
+        config.validation_timeout,
+        name,
+        client=client_key(),
     )
     response = _render(report, media_type, name)
     response.vary.add("Accept")
@@ -51,13 +58,13 @@ def _submitted() -> tuple[bytes, str, str]:
             raise Problem(400, "nothing to validate: upload a file or paste RDF")
         return text.encode("utf-8"), request.form.get("type") or "text/turtle", "the pasted text"
     if not request.mimetype:
-        raise Problem(400, f"give the RDF's Content-Type: one of {', '.join(MEDIA_TYPES)}")
+        raise Problem(400, f"give the RDF's Content-Type: one of {', '.join(RDF_FORMATS)}")
     return request.get_data(), request.mimetype, "the submission"
 
 
 def _render(report: Report, media_type: str, name: str) -> Response:
     if media_type == "text/html":
-        body = render_template("validate.html", formats=list(MEDIA_TYPES), report=report, name=name)
+        body = render_template("validate.html", formats=list(RDF_FORMATS), report=report, name=name)
     elif media_type == "application/json":
         body = json.dumps(report.summary(), ensure_ascii=False, indent=2)
     else:

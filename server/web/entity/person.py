@@ -147,11 +147,15 @@ def _version(r: Reader, node: Node) -> SentenceVersion:
 
 
 def timeline(r: Reader) -> list[Event]:
-    """The events of the person's prosecutions and those said to concern them, in time order."""
+    """The events of the person's prosecutions and those said to concern them, and the other
+    dates stated about the prosecutions (`dated_facts`), in time order."""
     prosecutions = r.d.subjects(PPKG + "defendant", r.d.iri)
     nodes = [e for p in prosecutions for e in r.d.subjects(PPKG + "prosecution", p)]
     nodes += r.d.subjects(PPKG + "concerns", r.d.iri)
     events = [_event(r, node, prosecutions) for node in dict.fromkeys(nodes)]
+    from .dated_facts import dated_facts  # here: it builds on this module's Event
+
+    events += dated_facts(r, prosecutions)
     return sorted(events, key=lambda e: e.sort_key)
 
 

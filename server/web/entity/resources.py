@@ -12,21 +12,25 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup, escape
-from pyoxigraph import Literal, NamedNode, Quad, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Triple, serialize
 
 from ...core.media_types import content_type, rdf_media_type
 from ...core.paths import href, iri_for, local_url
 from ...core.problem import Problem
 from ...core.vocabulary import DCTERMS, OWL, PPKG, PROV, SKOS
 from ...graph.describe import LISTED, Description, describe
+from ...graph.layout import arranged, content_prefixes, prefixes_used
 from ...graph.names import fallback_label
 from ..context import answers, backend, descriptions, names, search_index, settings
 from ..negotiation import language_links, negotiate, page_language
 from ..page_cache import Answer
 from ..page_text import TEXT
+from ..truncation import entity_listings, mark
 from .article import article_view
+from .graphs import graph_description
 from .person import is_official, person_view
-from .reader import CURIES, Reader
+from .reader import Reader
+from .revalidation import published_at, revalidated
 from .schema_org import schema_org
 
 bp = Blueprint("linked_data", __name__)
@@ -45,7 +49,9 @@ SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in RDF_TYP
 SUFFIX_OF = {media_type: suffix for suffix, media_type in SUFFIXES.items()}
 OFFERS = ["text/html", *RDF_TYPES]
 # The first segments of our IRIs (the ontology answers at /ontology, ontology_docs.py).
-ROOTS = ("id", "law", "source", "vocab", "graph")
+# The provenance of accepted submissions names the submissions and their agents. The shapes
+# answer at /shapes (shapes.py).
+ROOTS = ("id", "law", "source", "vocab", "graph", "submission", "agent")
 
 REPLACED_BY = DCTERMS + "isReplacedBy"
 DEPRECATED = OWL + "deprecated"
@@ -66,6 +72,7 @@ def _resource(root: str, rest: str) -> Response:
     if media_type == "text/html":
         _page_number()  # a bad page number is a bad request, not a missing resource
     key = (request.host_url, request.full_path, media_type, lang)
+    modified = published_at()
     answer = answers().get(backend(), key)
     if answer is None:
         response = _answer(iri_for(path, settings().base_iri), media_type, suffix, lang)
@@ -76,7 +83,7 @@ def _resource(root: str, rest: str) -> Response:
     response.vary.add("Accept")
     if media_type == "text/html":
         response.vary.add("Accept-Language")
-    return response
+    return revalidated(response, modified)
 
 
 def _keep(response: Response) -> Answer:
@@ -112,6 +119,8 @@ def _answer(iri: str, media_type: str, suffix: str | None, lang: str) -> Respons
         description = _describe(iri, for_page=media_type == "text/html")
     except ValueError:
         description = None  # not even an IRI, so certainly not one of ours
+    if description is None or not description.exists:
+        description = graph_description(iri) if description is not None else None
     if description is None or not description.exists:
         return _not_found(iri, media_type, lang)
     replacement = description.value(description.iri, REPLACED_BY)
@@ -183,8 +192,8 @@ def _not_found(iri: str, media_type: str, lang: str) -> Response:
 
 def _rdf(description: Description, media_type: str, status: int, negotiated: bool) -> Response:
     rdf = rdf_media_type(media_type)
-    quads = description.quads
-    prefixes = _prefixes_used(quads)
+    quads = arranged(description.quads, description.iri, rdf.dataset)
+    prefixes = prefixes_used(quads, content_prefixes(settings().content_dir))
     if rdf.dataset:
         body = serialize(quads, format=rdf.oxigraph, prefixes=prefixes)
     else:
@@ -193,15 +202,6 @@ def _rdf(description: Description, media_type: str, status: int, negotiated: boo
     response = Response(body, status, content_type=content_type(media_type))
     _link_alternates(response, media_type, negotiated)
     return response
-
-
-def _prefixes_used(quads: list[Quad]) -> dict[str, str]:
-    iris = {t.value for q in quads for t in (q.predicate, q.object) if isinstance(t, NamedNode)}
-    return {
-        prefix: namespace
-        for prefix, namespace in CURIES.items()
-        if any(iri.startswith(namespace) for iri in iris)
-    }
 
 
 def _link_alternates(response: Response, media_type: str, negotiated: bool) -> None:
@@ -232,6 +232,7 @@ def _page(description: Description, lang: str, status: int) -> Response:
     else:
         template, view = "entity.html", {}
     stem = request.path.removesuffix(".html")
+    truncated = entity_listings(description, template)
     body = render_template(
         template,
         r=reader,
@@ -246,10 +247,11 @@ def _page(description: Description, lang: str, status: int) -> Response:
         schema_org=schema_org(reader, request.host_url.rstrip("/") + stem),
         page=_page_number(),
         listed=LISTED,
+        truncated=truncated,
     )
     response = Response(body, status, content_type="text/html; charset=utf-8")
     _link_alternates(response, "text/html", not request.path.endswith(".html"))
-    return response
+    return mark(response, truncated)
 
 
 @bp.app_template_global()

@@ -9,10 +9,12 @@ from ...core.problem import Problem
 from ...core.scan import scan
 from ...core.vocabulary import Term
 from ...store.base import Dataset, QueryRequest, QueryResult
-from ..context import backend
+from ..budgets import client_key
+from ..context import backend, results
 from ..negotiation import negotiate, prefers_html
 from .description import service_description
 from .protocol import READ_ONLY, read_request
+from .unknown_graphs import say_unknown, unknown_graphs
 
 bp = Blueprint("sparql", __name__)
 
@@ -41,12 +43,14 @@ def respond(
     """Check, run and stream `query`, in the format the client negotiated."""
     tabular = negotiate(request.accept_mimetypes, list(TABULAR), format_param)
     graph = negotiate(request.accept_mimetypes, list(GRAPH), format_param)
+    unknown = unknown_graphs(query, dataset or Dataset(), backend().graph_names())
     result = run(query, tabular, graph, dataset, bindings)
     # A result held back whole gets a Content-Length, so the connection can serve the next
     # request; a longer one streams (chunked, and waitress then closes the connection).
     body = result.read() if result.length is not None else stream_with_context(result.chunks)
     response = Response(body, content_type=content_type(result.media_type))
     response.vary.add("Accept")
+    say_unknown(response, unknown)
     return response
 
 
@@ -57,7 +61,8 @@ def run(
     dataset: Dataset | None = None,
     bindings: dict[str, Term] | None = None,
 ) -> QueryResult:
-    """Check `query` (read-only, no SERVICE, known graphs) and run it; results as the given types.
+    """Check `query` (read-only, no SERVICE) and run it; results as the given types (a graph
+    the store does not hold is an empty one: `unknown_graphs`).
 
     The one path every query takes, whether it is answered raw (`respond`) or as a page.
     """
@@ -67,8 +72,15 @@ def run(
         raise Problem(403, f"{READ_ONLY} ({found.update_word} is an update operation)")
     if found.uses_service:
         raise Problem(400, "SERVICE is not allowed: this endpoint does not query other endpoints")
-    _check_graphs(dataset, found.from_graphs)
-    return backend().execute(
+    # A result is kept per query, types, dataset and bound terms (str: their N-Triples form).
+    bound = tuple(sorted((name, str(term)) for name, term in (bindings or {}).items()))
+    key = (query, tabular, graph, dataset, bound)
+    store = backend()
+    started = store.revision()
+    kept = results().get(key, started)
+    if kept is not None:
+        return kept
+    result = store.execute(
         QueryRequest(
             query,
             tabular,
@@ -76,21 +88,8 @@ def run(
             dataset,
             query_declares_dataset=bool(found.from_graphs),
             bindings=bindings or {},
+            client=client_key(),
         ),
         request.environ.get("waitress.client_disconnected"),
     )
-
-
-def _check_graphs(dataset: Dataset, from_graphs: list[str]) -> None:
-    """Refuse graphs this dataset does not hold: the endpoint never fetches remote data."""
-    known = backend().graph_names()
-    named = [*dataset.default_graphs, *dataset.named_graphs]
-    if not dataset.explicit:
-        named += from_graphs
-    unknown = [g for g in named if g not in known]
-    if unknown:
-        raise Problem(
-            400,
-            f"no graph <{unknown[0]}> in this dataset; the endpoint does not fetch remote "
-            "graphs (see the service description for the graphs it holds)",
-        )
+    return results().keep(key, started, store.revision, result)
