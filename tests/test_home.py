@@ -17,7 +17,8 @@ def test_every_link_on_the_front_page_answers(server: Server) -> None:
     assert page.status_code == 200
     assert "application/ld+json" in page.text
     links = set(re.findall(r'href="([^"]+)"', page.text))
-    assert {"/search", "/stats", "/dumps", "/changes", "/.well-known/void"} <= links
+    expected = {"/search", "/stats", "/dumps", "/changes", "/.well-known/void", "/openapi.json"}
+    assert expected <= links
     for link in links:
         response = requests.get(urljoin(server.url + "/", link), headers={"Accept": BROWSER})
         assert response.status_code == 200, link

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (
     name TEXT PRIMARY KEY,
@@ -123,6 +125,8 @@ class Ledger:
         return [_change(r) for r in rows]
 
     def change(self, seq: int) -> Change | None:
+        if not 0 < seq <= SQLITE_MAX_INTEGER:  # no change has that number (SQLite cannot bind it)
+            return None
         row = self.row("SELECT * FROM changes WHERE seq = ?", seq)
         return None if row is None else _change(row)
 

@@ -15,6 +15,7 @@ from . import (
     graph_store,
     home,
     limits,
+    openapi,
     query_page,
     search,
     shapes,
@@ -33,6 +34,9 @@ from .sparql import endpoint
 def create_app(settings: Settings, backend: Backend) -> Flask:
     """An application over a started `backend`; nothing is created at import time."""
     app = Flask(__name__)
+    # A doubled slash names none of our paths: 404, not a redirect to another resource (which
+    # for `/submissions//accept` was a 405 and `/id//x` a 308 to `/id/x`).
+    app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     state = context.init_app(app, settings, backend)
@@ -75,5 +79,6 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(shapes.bp)
     app.register_blueprint(limits.bp)
+    app.register_blueprint(openapi.bp)
     context.warm_up(app)  # the names, read in the background before the first page needs them
     return app

@@ -167,6 +167,7 @@ def _services(g: Graph, dataset: URIRef, root: str) -> None:
         (feed, DCTERMS.title, Literal("Change feed: what was created, updated, removed", lang="en"))
     )
     g.add((feed, DCAT.endpointURL, feed))
+    g.add((feed, DCAT.endpointDescription, URIRef(root + "openapi.json")))  # the HTTP API's
     g.add((feed, DCAT.servesDataset, dataset))
 
 
