@@ -46,6 +46,7 @@ def baseline(revision: str) -> Infer:
     sys.modules[module.__name__] = module  # dataclasses look their module up
     code = source.replace("from .namespaces", "from server.core.vocabulary")
     code = code.replace("from ..core.vocabulary", "from server.core.vocabulary")
+    code = code.replace("from .rules", "from server.graph.rules")
     exec(compile(code, f"{revision}:{path}", "exec"), module.__dict__)
     return module.infer  # type: ignore[no-any-return]
 
