@@ -143,13 +143,12 @@ def validate(settings: Settings, files: tuple[str, ...], report_format: str) -> 
 
     Facts the files cite (articles, courts, persons) are looked up in the store when there is one.
     """
-    from pyoxigraph import Store
-
+    from .store import open_reader
     from .validation.report import render_text
     from .validation.validate import media_type_for, store_facts, validate_file
 
-    path = settings.store_path
-    context = store_facts(Store.read_only(str(path))) if path.exists() else None
+    published = open_reader(settings)
+    context = store_facts(published) if published is not None else None
     failed = False
     try:
         for name in files:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,15 @@ class Settings:
     publish_sensitive: bool = False
     max_upload_bytes: int = 20_000_000
     base_iri: str = BASE  # the published IRIs this server answers for, at the same paths
+    # PPKG_BACKEND=sparql: a remote engine, by the SPARQL 1.1 Protocol and the Graph Store Protocol
+    sparql_engine: str = "virtuoso"  # its dialect: virtuoso or oxigraph (`oxigraph serve`)
+    sparql_query_url: str = ""
+    sparql_update_url: str = ""
+    sparql_gsp_url: str = ""
+    sparql_user: str = ""
+    sparql_password: str = field(default="", repr=False)  # never logged, never shown
+    sparql_auth: str = "digest"  # how the update and GSP endpoints take the user: digest or basic
+    sparql_poll: float = 1.0  # seconds between looks at the engine's revision (other servers)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

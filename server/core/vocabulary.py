@@ -18,6 +18,7 @@ SUBMISSION_BASE = "urn:ppkg:submission:"
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_SHAPES = BASE + "graph/shapes"
 GRAPH_INFERRED = BASE + "graph/inferred"
+GRAPH_SUBMISSIONS = BASE + "graph/submissions"  # the provenance of accepted submissions
 
 # The vocabularies the ontology aligns with.
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

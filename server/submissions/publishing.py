@@ -33,7 +33,7 @@ from pyoxigraph import (
 )
 
 from ..core.problem import Problem
-from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, ONTOLOGY
+from ..core.vocabulary import BASE, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_SUBMISSIONS, ONTOLOGY
 from ..graph.reasoning import infer
 from ..store.base import Backend, QueryRequest
 from ..store.ledger import Change, Ledger, Token, now
@@ -41,7 +41,6 @@ from ..validation.shapes import ontology_triples
 from .crash_points import crash_point
 from .staging import SUBMISSION, log, stored_quads
 
-GRAPH_SUBMISSIONS = BASE + "graph/submissions"
 AGENT = BASE + "agent/"
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
