@@ -40,9 +40,9 @@ ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 CheckpointInterval = 0
 DirsAllowed = {dirs}
-; Virtuoso's advice for a machine with 2 GB to spare
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
+; Virtuoso's advice for a machine with 2 GB to spare (the tests give it less)
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -51,8 +51,8 @@ ServerThreads = 10
 MaxClientConnections = 10
 
 [SPARQL]
-ResultSetMaxRows = 100000000
-MaxQueryExecutionTime = 3600
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = {max_seconds}
 MaxQueryCostEstimationTime = 0
 """
 
@@ -68,20 +68,45 @@ def version() -> str:
 
 
 class Virtuoso:
-    def __init__(self, workdir: Path, readable: list[Path]) -> None:
+    """Started by the constructor; `stop` and `start` keep the database, `close` removes it.
+
+    The tests (tests/engines.py) run ppkg on it too, with a smaller buffer pool and the limits
+    of the server under test."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        readable: list[Path],
+        *,
+        max_rows: int = 100_000_000,
+        max_seconds: int = 3600,
+        buffers: int = 170_000,
+    ) -> None:
         self.db = workdir / "virtuoso"
         shutil.rmtree(self.db, ignore_errors=True)
         self.db.mkdir(parents=True)
         self.sql_port, self.http_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.http_port}/sparql"
         dirs = ", ".join([".", *sorted({str(p.resolve()) for p in readable})])
-        ini = self.db / "virtuoso.ini"
-        ini.write_text(
-            INI.format(db=self.db, sql_port=self.sql_port, http_port=self.http_port, dirs=dirs)
+        self.ini = self.db / "virtuoso.ini"
+        self.ini.write_text(
+            INI.format(
+                db=self.db,
+                sql_port=self.sql_port,
+                http_port=self.http_port,
+                dirs=dirs,
+                max_rows=max_rows,
+                max_seconds=max_seconds,
+                buffers=buffers,
+                dirty=buffers * 3 // 4,
+            )
         )
-        with (self.db / "stdout.log").open("wb") as log:
+        self.start()
+
+    def start(self) -> None:
+        with (self.db / "stdout.log").open("ab") as log:
             self.process = subprocess.Popen(
-                ["virtuoso-t", "+foreground", "+configfile", str(ini)], stdout=log, stderr=log
+                ["virtuoso-t", "+foreground", "+configfile", str(self.ini)], stdout=log, stderr=log
             )
         wait_until(self._answers, self.process, "virtuoso-t", timeout=180)
 
@@ -132,7 +157,8 @@ class Virtuoso:
     def memory(self) -> dict[str, Any]:
         return peak_memory(self.process.pid)
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        """Shut Virtuoso down, keeping its database."""
         try:
             self.isql("shutdown;", timeout=60)
             self.process.wait(60)
@@ -141,4 +167,9 @@ class Virtuoso:
         finally:
             if self.process.poll() is None:
                 stop(self.process)
+
+    def close(self) -> None:
+        try:
+            self.stop()
+        finally:
             shutil.rmtree(self.db, ignore_errors=True)

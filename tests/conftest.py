@@ -1,4 +1,10 @@
-"""Fixtures: the real `ppkg serve` in a subprocess on a free loopback port."""
+"""Fixtures: the real `ppkg serve` in a subprocess on a free loopback port.
+
+`pytest --backend=virtuoso` (or `oxigraph-serve`) runs every server on that engine instead of the
+embedded store: an engine per data directory, started by `start_server` and stopped by
+`stop_server` (its data kept until the session ends). Tests of the embedded store's own machinery
+are marked `embedded_only("why")`.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,82 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from .browser import launch
+from .engines import BACKENDS, Engine, start_engine
 
 REPO = Path(__file__).resolve().parent.parent
+BACKEND = "embedded"  # --backend, set when pytest starts
+_engines: dict[Path, Engine] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default="embedded",
+        help="the store the servers under test use: the embedded Oxigraph store, or a SPARQL"
+        " engine started for each data directory",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global BACKEND
+    BACKEND = config.getoption("backend")
+    config.addinivalue_line(
+        "markers", "embedded_only(reason): tests the embedded store's own machinery"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("embedded_only")
+    if marker is not None and BACKEND != "embedded":
+        pytest.skip(f"embedded store only: {marker.args[0]}")
+
+
+def engine_env(data_dir: Path, query_timeout: float = 30.0) -> dict[str, str]:
+    """The settings that give `data_dir` its store: nothing for the embedded one; else its
+    engine's, started (or started again) here."""
+    if BACKEND == "embedded":
+        return {}
+    key = data_dir.resolve()
+    engine = _engines.get(key)
+    if engine is None:
+        folder = data_dir.parent / f"{data_dir.name}-engine"
+        engine = _engines[key] = start_engine(BACKEND, folder, query_timeout)
+    elif not engine.running():
+        engine.start()
+    return engine.env()
+
+
+def engine_of(data_dir: Path) -> Engine | None:
+    return _engines.get(data_dir.resolve())
+
+
+def graph_size(data_dir: Path, graph: str) -> int:
+    """The quads of `graph` in `data_dir`'s store, read from the store itself, not through ppkg."""
+    engine = engine_of(data_dir)
+    if engine is None:
+        from pyoxigraph import NamedNode, Store
+
+        store = Store.read_only(str(data_dir / "store"))
+        try:
+            return sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(graph)))
+        finally:
+            del store
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    response = requests.post(
+        engine.query_url,
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    response.raise_for_status()
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _engines_removed() -> Iterator[None]:
+    yield
+    for engine in _engines.values():
+        engine.close()
 
 
 @dataclass
@@ -48,6 +128,7 @@ def start_server(data_dir: Path, content_dir: Path = REPO, **settings: str) -> S
         "PPKG_PORT": str(port),
     }
     env.update({"PPKG_" + k.upper(): v for k, v in settings.items()})
+    env.update(engine_env(data_dir, float(settings.get("query_timeout", 30))))
     with open(data_dir.parent / f"server-{port}.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "server", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
@@ -75,6 +156,9 @@ def stop_server(server: Server) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+    engine = engine_of(server.data_dir)
+    if engine is not None and engine.running():
+        engine.stop()  # its data stays for the next server on this directory
 
 
 @pytest.fixture(scope="session")
