@@ -9,15 +9,19 @@ ppkg keeps its revision, how writes are phrased, and what must be undone in thei
   streamed as the engine writes them.
 - Virtuoso (7, open source; its cluster edition speaks the same): without FROM its default graph
   is the union of every graph, its own system graphs too, and `GRAPH ?g` ranges over them even
-  under FROM. ppkg keeps a bookkeeping graph (`urn:ppkg:meta`: the revision and the list of its
-  graphs) and excludes every other graph from each query (`define input:*-graph-exclude`).
+  under FROM. ppkg keeps a bookkeeping graph (`urn:ppkg:meta`: the revision, and the list of its
+  graphs), and names its graphs in every query: `default-graph-uri` and `named-graph-uri`, one
+  of each per graph. (Virtuoso 7.2's ways of leaving graphs out fail elsewhere: excluding more
+  than one from the default graph overflows its cost model on our sentence query; a graph group
+  loses property paths; excluding named graphs empties `GRAPH <g>`.) The request grows with the
+  number of graphs. `GRAPH ?g {}` finds nothing there: it is written as the list of the graphs.
   Virtuoso rewrites some literals (xsd:duration as a number of months or of seconds, booleans as
-  1/0, doubles and lexical forms in its own way) and labels blank nodes `nodeID://...`: its
-  answers are read and written again, in the form Oxigraph would give. It cuts answers at
-  ResultSetMaxRows (saying so only in a header) and gives partial answers past its time limit
-  (saying so in another): both are refused, never served as whole. Its SPARQL compiler takes
-  no xsd:duration in INSERT DATA and a few thousand triples per operation, so writes are
-  `INSERT {...} WHERE {}` in chunks, all in one request.
+  1/0, doubles in its own way) and labels blank nodes `nodeID://...`: its answers are read and
+  written again, in the form Oxigraph would give. It cuts answers at ResultSetMaxRows (saying so
+  only in a header) and gives partial answers past its time limit (saying so in another): both
+  are refused, never served as whole. Its SPARQL compiler takes no xsd:duration in INSERT DATA
+  and a few thousand triples per operation, so writes are `INSERT {...} WHERE {}` in chunks, all
+  in one request.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from pyoxigraph import (
 
 from ..core.media_types import GRAPH, TABULAR
 from ..core.problem import Problem
+from ..core.query_text import graph_patterns, has_quantified_path
 from ..core.vocabulary import GRAPH_SUBMISSIONS, XSD
 from .base import QueryResult
 from .engine import Engine, EngineError
@@ -66,12 +71,11 @@ SELECT, ASK, CONSTRUCT = "select", "ask", "construct"
 
 @dataclass(frozen=True)
 class State:
-    """What ppkg reads back from the engine: a token that changes with every write, ppkg's graphs,
-    and the other graphs the engine holds, which no answer may show."""
+    """What ppkg reads back from the engine: a token that changes with every write, and ppkg's
+    graphs (the engine may hold others, which no answer may show)."""
 
     token: str
     graphs: frozenset[str]
-    hidden: tuple[str, ...] = ()
 
 
 class Dialect:
@@ -85,9 +89,14 @@ class Dialect:
     def read_state(self, engine: Engine) -> State:
         raise NotImplementedError
 
-    def union(self, text: str, state: State) -> tuple[str, list[tuple[str, str]]]:
-        """`text` and parameters that make its default graph the union of ppkg's graphs."""
+    def union(self, text: str) -> list[tuple[str, str]] | None:
+        """The parameters that make the default graph of `text` the union of ppkg's graphs and
+        its named graphs ppkg's; None to name them all, as an explicit dataset does."""
         raise NotImplementedError
+
+    def finish(self, text: str, named: Sequence[str]) -> str:
+        """The query as the engine must be sent it, `named` its named graphs."""
+        return text
 
     def state_ops(self, state: State, token: str, graphs: frozenset[str], load: bool) -> list[str]:
         """Update operations that record `token` and `graphs` (all of ppkg's graphs if `load`,
@@ -139,8 +148,8 @@ class OxigraphDialect(Dialect):
         names = frozenset(row["g"] for row in select(engine, "SELECT ?g WHERE { GRAPH ?g {} }"))
         return State(token, names)
 
-    def union(self, text: str, state: State) -> tuple[str, list[tuple[str, str]]]:
-        return text, [("union-default-graph", "true")]
+    def union(self, text: str) -> list[tuple[str, str]] | None:
+        return [("union-default-graph", "true")]
 
     def state_ops(self, state: State, token: str, graphs: frozenset[str], load: bool) -> list[str]:
         return []  # the data written is the new revision
@@ -178,16 +187,16 @@ class VirtuosoDialect(Dialect):
         token = self.read_token(engine) or ""
         holds = f"GRAPH <{self.META}> {{ <{self.META}> <{self.HOLDS}> ?g }}"
         ours = frozenset(row["g"] for row in _pages(engine, f"SELECT ?g WHERE {{ {holds} }}"))
-        every = _pages(engine, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        hidden = sorted({row["g"] for row in every} - ours | {self.META})
-        return State(token, ours, tuple(hidden))
+        return State(token, ours)
 
-    def union(self, text: str, state: State) -> tuple[str, list[tuple[str, str]]]:
-        defines = "".join(
-            f"define input:default-graph-exclude <{g}>\ndefine input:named-graph-exclude <{g}>\n"
-            for g in state.hidden
-        )
-        return defines + text, []
+    def union(self, text: str) -> list[tuple[str, str]] | None:
+        # Under a list of graphs Virtuoso 7.2 finds nothing along a path with *, + or ?: such a
+        # query runs on its whole store, where only a pattern that can match Virtuoso's own
+        # system triples (a variable predicate) finds more than ppkg's graphs hold.
+        return [] if has_quantified_path(text) else None
+
+    def finish(self, text: str, named: Sequence[str]) -> str:
+        return graph_patterns(text, named)
 
     def state_ops(self, state: State, token: str, graphs: frozenset[str], load: bool) -> list[str]:
         meta = f"<{self.META}>"
@@ -248,16 +257,21 @@ class VirtuosoDialect(Dialect):
             data = json.loads(response.content)
             response.close()
             return iter([_boolean(_virtuoso_ask(data), media_type)])
+        # pyoxigraph's parsers and results belong to the thread that made them: the serialiser's.
         if form == CONSTRUCT:
-            triples = parse(_stream(response), RdfFormat.N_TRIPLES)
-            fixed = (_fix_triple(q) for q in triples)
-            return pushed(lambda out: serialize(fixed, out, GRAPH[media_type]), response.close)
-        solutions = parse_query_results(_stream(response, _fix_json_line), QueryResultsFormat.JSON)
-        assert isinstance(solutions, QuerySolutions)
-        return pushed(
-            lambda out: solutions.serialize(out, TABULAR[media_type]),
-            response.close,
-        )
+
+            def graph(out: IO[bytes]) -> None:
+                triples = parse(_stream(response), RdfFormat.N_TRIPLES)
+                serialize((_fix_triple(q) for q in triples), out, GRAPH[media_type])
+
+            return pushed(graph, response.close)
+
+        def table(out: IO[bytes]) -> None:
+            found = parse_query_results(_stream(response, _fix_json_line), QueryResultsFormat.JSON)
+            assert isinstance(found, QuerySolutions)
+            found.serialize(out, TABULAR[media_type])
+
+        return pushed(table, response.close)
 
     def failure(self, error: EngineError, what: str) -> Problem:
         if re.search(r"S1T00|SR171|timed out", error.message):

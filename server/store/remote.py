@@ -51,8 +51,8 @@ from pyoxigraph import (
 from ..core.config import Settings
 from ..core.content import ContentFile
 from ..core.media_types import GRAPH, TABULAR
-from ..core.prebinding import prebind
 from ..core.problem import Problem
+from ..core.query_text import prebind, without_dataset
 from ..core.scan import scan
 from .base import Infer, QueryRequest, QueryResult, R, Task
 from .dialects import ASK, CONSTRUCT, DIALECTS, NO_GRAPH, SELECT, Dialect, State, new_token
@@ -170,6 +170,7 @@ class SparqlBackend:
         dataset = request.dataset
         if dataset.explicit:
             default, named = list(dataset.default_graphs), list(dataset.named_graphs)
+            text = without_dataset(text)  # Virtuoso would add the protocol's to the query's
         elif request.query_declares_dataset:
             # FROM alone means no named graphs, FROM NAMED alone an empty default graph (engines
             # differ there: Virtuoso adds every graph), so the clauses go as the protocol's.
@@ -177,11 +178,16 @@ class SparqlBackend:
             named, default = list(found.from_named), list(found.from_graphs)
             for graph in named:
                 default.remove(graph)
+            text = without_dataset(text)
         else:
-            return self._dialect.union(text, self._current())
+            graphs = sorted(self._current().graphs)
+            union = self._dialect.union(text)
+            if union is not None:
+                return self._dialect.finish(text, graphs), union
+            default, named = graphs, graphs
         params = [("default-graph-uri", g) for g in default or [NO_GRAPH]]
         params += [("named-graph-uri", g) for g in named or [NO_GRAPH]]
-        return text, params
+        return self._dialect.finish(text, named), params
 
     def run(self, task: Task[R], timeout: float) -> R:
         """In a worker, so that the time limit can stop the task whatever it is doing."""
@@ -274,19 +280,25 @@ class SparqlBackend:
     # --- reading everything -------------------------------------------------------------
 
     def quads(self) -> Iterator[Quad]:
-        """Graph by graph, in pages where the engine caps its answers."""
+        """Graph by graph, in pages where the engine caps its answers (smaller pages if it says
+        a page reached its cap)."""
         size = self._dialect.page_rows
         for name in sorted(self.graph_names()):
             query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
             graph = NamedNode(name)
             offset = 0
             while True:
-                text = (
-                    query
-                    if size is None
-                    else f"{query} ORDER BY ?s ?p ?o LIMIT {size} OFFSET {offset}"
-                )
-                result = self.execute(QueryRequest(text, "text/tab-separated-values", None))
+                text = query
+                if size is not None:
+                    text += f" ORDER BY ?s ?p ?o LIMIT {size} OFFSET {offset}"
+                try:
+                    result = self.execute(QueryRequest(text, "text/tab-separated-values", None))
+                except Problem as exc:
+                    cap = int(exc.headers.get("X-SPARQL-MaxRows", 0))
+                    if size is None or not 1 < cap <= size:
+                        raise
+                    size = cap - 1
+                    continue
                 rows = 0
                 for row in _solutions(result.stream()):
                     rows += 1

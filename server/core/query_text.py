@@ -1,4 +1,7 @@
-"""Pre-binding written into the query text, for engines that cannot bind values themselves.
+"""Rewriting a query's text for a remote engine: pre-binding its parameters, taking its dataset
+clauses out, naming its constant graphs by variables.
+
+Pre-binding written into the query text, for engines that cannot bind values themselves.
 
 Oxigraph binds a named query's parameters natively (`substitutions`, after SPARQL's SEP-0007): the
 variable holds its value everywhere in the query, in a FILTER inside a nested OPTIONAL as much as
@@ -13,13 +16,16 @@ an OPTIONAL would not see the value. The equivalent text is therefore:
 - `BOUND(?v)` as `true`; a query that assigns the variable itself (`AS ?v`, `VALUES ?v`) is refused.
 
 A scanner, not a parser: it only has to tell strings, IRIs, comments and variables apart, and
-follow braces. The engine still parses the result.
+follow braces. The engine still parses the result. The same scanner takes a query's dataset
+clauses out (`without_dataset`), for engines given the dataset by the protocol instead, and
+writes what Virtuoso gets wrong about graph patterns in other words (`graph_patterns`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import BlankNode
@@ -34,8 +40,8 @@ _TOKEN = re.compile(
       |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<punct>[{}()*])
-  | (?P<word>[A-Za-z_][\w-]*(?::[^\s{}()<>,;"'\#]*)?|:[^\s{}()<>,;"'\#]*)
+  | (?P<punct>[{}()*+]|\?(?![A-Za-z0-9_\u00b7\u00c0-\uffff]))
+  | (?P<word>[A-Za-z_][\w-]*(?::[^\s{}()<>,;"'\#+*/?|^]*)?|:[^\s{}()<>,;"'\#+*/?|^]*)
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -54,24 +60,79 @@ class _Token:
         return self.text.upper() if self.kind == "word" else self.text
 
 
-def prebind(query: str, bindings: Mapping[str, Term]) -> str:
-    """`query` with `bindings` written in as Oxigraph's pre-binding would bind them."""
-    if not bindings:
-        return query
-    for name, term in bindings.items():
-        if isinstance(term, BlankNode):
-            raise Problem(500, f"parameter ?{name} cannot be bound to a blank node")
-    tokens = [
-        _Token(m.lastgroup or "", m.group(), m.start(), m.end())
-        for m in _TOKEN.finditer(query)
-        if m.lastgroup != "comment"
-    ]
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in order
-    form = next((i for i, t in enumerate(tokens) if t.upper in FORMS), None)
-    if form is None:
-        raise Problem(500, "the query has no SELECT, CONSTRUCT, ASK or DESCRIBE")
-    where = _where_group(tokens, form)
-    _bind_group(tokens, where, dict(bindings), edits)
+def without_dataset(query: str) -> str:
+    """`query` without its FROM and FROM NAMED clauses (for an engine given the dataset by the
+    protocol's parameters, which some engines add to the clauses instead of replacing them)."""
+    tokens = _tokens(query)
+    cut: list[tuple[int, int]] = []
+    for i, token in enumerate(tokens):
+        if token.upper == "FROM" and i + 1 < len(tokens):
+            last = i + 2 if tokens[i + 1].upper == "NAMED" else i + 1
+            if last < len(tokens):
+                cut.append((token.start, tokens[last].end))
+    out, at = [], 0
+    for start, end in cut:
+        out.append(query[at:start])
+        at = end
+    out.append(query[at:])
+    return "".join(out)
+
+
+def has_quantified_path(query: str) -> bool:
+    """Whether `query` has a property path with `*`, `+` or `?` (told apart from `SELECT *`,
+    `COUNT(*)` and arithmetic by what precedes them: an IRI, a prefixed name, `a` or `)`)."""
+    tokens = _tokens(query)
+    for previous, token in itertools.pairwise(tokens):
+        if token.text in ("*", "+", "?"):
+            if previous.kind == "iri" or previous.text == ")" or previous.text == "a":
+                return True
+            if previous.kind == "word" and ":" in previous.text:
+                return True
+    return False
+
+
+def graph_patterns(query: str, named: Sequence[str]) -> str:
+    """`query` with `GRAPH ?v {}` written as `VALUES ?v { <named graphs> }`, what it means, and
+    `GRAPH <g> { P }` for a graph not among `named` (any graph, if `named` is empty) as
+    `{ { GRAPH <g> { P } } FILTER(false) }`, what it finds: for Virtuoso, which finds no graph for
+    an empty pattern, and one empty solution in a graph outside the dataset."""
+    tokens = _tokens(query)
+    prefixes = {
+        tokens[i + 1].text[:-1]: tokens[i + 2].text[1:-1]
+        for i in range(len(tokens) - 2)
+        if tokens[i].upper == "PREFIX" and tokens[i + 2].kind == "iri"
+    }
+    known = set(named)
+    values = " ".join(f"<{g}>" for g in named)
+    edits: list[tuple[int, int, str]] = []
+    for i in range(len(tokens) - 3):
+        graph, name, opening = tokens[i], tokens[i + 1], tokens[i + 2]
+        if graph.upper != "GRAPH" or opening.text != "{":
+            continue
+        if name.kind == "var" and tokens[i + 3].text == "}":
+            edits.append((graph.start, tokens[i + 3].end, f"VALUES {name.text} {{ {values} }}"))
+            continue
+        iri = _iri(name, prefixes)
+        if (iri is not None and iri not in known) or (name.kind == "var" and not known):
+            # Virtuoso gives one empty solution, whatever filters the group holds: the filter
+            # that removes it must stand outside.
+            closing = tokens[_closing(tokens, i + 2)]
+            edits.append((graph.start, graph.start, "{ { "))
+            edits.append((closing.end, closing.end, " } FILTER(false) }"))
+    return _edited(query, edits) if edits else query
+
+
+def _iri(token: _Token, prefixes: dict[str, str]) -> str | None:
+    if token.kind == "iri":
+        return token.text[1:-1]
+    if token.kind == "word" and ":" in token.text:
+        prefix, _, local = token.text.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    return None
+
+
+def _edited(query: str, edits: list[tuple[int, int, str]]) -> str:
     out, last = [], 0
     for start, end, text in sorted(edits):
         out.append(query[last:start])
@@ -79,6 +140,31 @@ def prebind(query: str, bindings: Mapping[str, Term]) -> str:
         last = end
     out.append(query[last:])
     return "".join(out)
+
+
+def _tokens(query: str) -> list[_Token]:
+    return [
+        _Token(m.lastgroup or "", m.group(), m.start(), m.end())
+        for m in _TOKEN.finditer(query)
+        if m.lastgroup != "comment"
+    ]
+
+
+def prebind(query: str, bindings: Mapping[str, Term]) -> str:
+    """`query` with `bindings` written in as Oxigraph's pre-binding would bind them."""
+    if not bindings:
+        return query
+    for name, term in bindings.items():
+        if isinstance(term, BlankNode):
+            raise Problem(500, f"parameter ?{name} cannot be bound to a blank node")
+    tokens = _tokens(query)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in order
+    form = next((i for i, t in enumerate(tokens) if t.upper in FORMS), None)
+    if form is None:
+        raise Problem(500, "the query has no SELECT, CONSTRUCT, ASK or DESCRIBE")
+    where = _where_group(tokens, form)
+    _bind_group(tokens, where, dict(bindings), edits)
+    return _edited(query, edits)
 
 
 def _where_group(tokens: list[_Token], form: int) -> int:

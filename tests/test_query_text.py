@@ -10,8 +10,8 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Variable
 
 from server.core.content import content_files
 from server.core.named_queries import load_queries
-from server.core.prebinding import prebind
 from server.core.problem import Problem
+from server.core.query_text import graph_patterns, has_quantified_path, prebind, without_dataset
 from server.core.vocabulary import Term
 from server.graph.reasoning import infer
 
@@ -104,3 +104,37 @@ def test_bound_and_assignment() -> None:
         prebind('SELECT * WHERE { BIND("y" AS ?v) }', {"v": Literal("x")})
     with pytest.raises(Problem):
         prebind("SELECT * WHERE { VALUES ?v { 1 } }", {"v": Literal("x")})
+
+
+def test_dataset_clauses_come_out() -> None:
+    query = (
+        "PREFIX ex: <http://example.org/>\nSELECT * FROM <urn:a> FROM NAMED ex:b\n"
+        'from named <urn:c> WHERE { ?s ?p "FROM <urn:d>" } # FROM <urn:e>'
+    )
+    text = without_dataset(query)
+    assert "urn:a" not in text and "ex:b" not in text and "urn:c" not in text
+    assert '"FROM <urn:d>"' in text and "# FROM <urn:e>" in text
+    Store().query(text)
+
+
+def test_graph_patterns_in_other_words(store: Store) -> None:
+    named = sorted(g.value for g in store.named_graphs())  # type: ignore[union-attr]
+    for query in [
+        "SELECT ?g WHERE { GRAPH ?g {} FILTER(?g != <urn:x>) } # GRAPH ?h {}",
+        "PREFIX x: <urn:x:> SELECT (COUNT(*) AS ?n) { GRAPH x:nothing { ?s ?p ?o } }",
+        "SELECT * WHERE { OPTIONAL { GRAPH <urn:nothing> { ?s ?p ?o } } ?a a ?b }",
+        "PREFIX src: <https://w3id.org/ppkg/source/> SELECT * { GRAPH src:ua-23-24 { ?s a ?c } }",
+    ]:
+        text = graph_patterns(query, named)
+        assert rows(store, text) == rows(store, query), query
+    assert "VALUES ?g" in graph_patterns("SELECT ?g { GRAPH ?g {} }", named)
+    assert "FILTER(false)" in graph_patterns("ASK { GRAPH <urn:no> { ?s ?p ?o } }", named)
+    assert "FILTER" not in graph_patterns(f"ASK {{ GRAPH <{named[0]}> {{ ?s ?p ?o }} }}", named)
+
+
+def test_quantified_paths_are_told_apart() -> None:
+    assert has_quantified_path("SELECT * { ?a <urn:p>* ?b }")
+    assert has_quantified_path("PREFIX e: <urn:e:> SELECT ?a { ?a e:p/e:q+ ?b }")
+    assert has_quantified_path("SELECT ?a { ?a (<urn:p>|<urn:q>)? ?b }")
+    assert not has_quantified_path("SELECT * { ?a ?p ?b }")
+    assert not has_quantified_path("SELECT (COUNT(*) AS ?n) { ?a ?p ?b FILTER(?b * 2 > 1) }")
