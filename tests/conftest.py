@@ -27,6 +27,7 @@ from .engines import BACKENDS, Engine, start_engine
 REPO = Path(__file__).resolve().parent.parent
 BACKEND = "embedded"  # --backend, set when pytest starts
 _engines: dict[Path, Engine] = {}
+_serving: dict[Path, int] = {}  # data directories with running servers, and how many
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,6 +73,11 @@ def engine_of(data_dir: Path) -> Engine | None:
     return _engines.get(data_dir.resolve())
 
 
+def adopt_engine(data_dir: Path, engine: Engine) -> None:
+    """Serve `data_dir` from `engine` (one started with limits of its own)."""
+    _engines[data_dir.resolve()] = engine
+
+
 def graph_size(data_dir: Path, graph: str) -> int:
     """The quads of `graph` in `data_dir`'s store, read from the store itself, not through ppkg."""
     engine = engine_of(data_dir)
@@ -98,6 +104,15 @@ def _engines_removed() -> Iterator[None]:
     yield
     for engine in _engines.values():
         engine.close()
+
+
+@pytest.fixture(autouse=True)
+def _idle_engines_stopped() -> Iterator[None]:
+    """Engines a test started for the command line alone stop after it (their data stays)."""
+    yield
+    for key, engine in _engines.items():
+        if key not in _serving and engine.running():
+            engine.stop()
 
 
 @dataclass
@@ -134,6 +149,7 @@ def start_server(data_dir: Path, content_dir: Path = REPO, **settings: str) -> S
             [sys.executable, "-m", "server", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
         )
     server = Server(f"http://127.0.0.1:{port}", process, data_dir)
+    _serving[data_dir.resolve()] = _serving.get(data_dir.resolve(), 0) + 1
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -156,9 +172,13 @@ def stop_server(server: Server) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
-    engine = engine_of(server.data_dir)
-    if engine is not None and engine.running():
-        engine.stop()  # its data stays for the next server on this directory
+    key = server.data_dir.resolve()
+    _serving[key] = _serving.get(key, 1) - 1
+    if _serving[key] <= 0:
+        del _serving[key]
+        engine = engine_of(server.data_dir)
+        if engine is not None and engine.running():
+            engine.stop()  # its data stays for the next server on this directory
 
 
 @pytest.fixture(scope="session")

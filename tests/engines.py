@@ -46,9 +46,19 @@ class VirtuosoEngine:
     own authenticated endpoints)."""
 
     def __init__(self, folder: Path, query_timeout: float, max_rows: int = 1_000_000) -> None:
-        self._virtuoso = Virtuoso(
-            folder, [], max_rows=max_rows, max_seconds=max(1, round(query_timeout)), buffers=20_000
-        )
+        for attempt in range(3):  # a free port may be taken before Virtuoso binds it
+            try:
+                self._virtuoso = Virtuoso(
+                    folder,
+                    [],
+                    max_rows=max_rows,
+                    max_seconds=max(1, round(query_timeout)),
+                    buffers=20_000,
+                )
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
         self.query_url = self._virtuoso.url
 
     def env(self) -> dict[str, str]:
