@@ -52,8 +52,8 @@ ServerThreads = 10
 MaxClientConnections = 10
 
 [SPARQL]
-ResultSetMaxRows = 100000000
-MaxQueryExecutionTime = 3600
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = {max_seconds}
 MaxQueryCostEstimationTime = 0
 """
 
@@ -87,6 +87,9 @@ def buffers(memory_gb: float | None = None) -> dict[str, Any]:
     }
 
 
+_for_this_machine = buffers  # the constructor's `buffers` argument hides the name
+
+
 def _available_gb() -> float:
     for line in Path("/proc/meminfo").read_text().splitlines():
         if line.startswith("MemAvailable:"):
@@ -105,31 +108,44 @@ def version() -> str:
 
 
 class Virtuoso:
+    """Started by the constructor; `stop` and `start` keep the database and its ports, `close`
+    removes it. The benchmark sizes its buffers for the machine (`buffers`); the tests
+    (tests/engines.py) give it a small pool and the limits of the server under test."""
+
     def __init__(
-        self, workdir: Path, readable: list[Path], settings: dict[str, Any] | None = None
+        self,
+        workdir: Path,
+        readable: list[Path],
+        settings: dict[str, Any] | None = None,
+        *,
+        max_rows: int = 100_000_000,
+        max_seconds: int = 3600,
+        buffers: int | None = None,
     ) -> None:
         self.db = workdir / "virtuoso"
         shutil.rmtree(self.db, ignore_errors=True)
         self.db.mkdir(parents=True)
-        self.settings = settings or buffers()
-        self.dirs = ", ".join([".", *sorted({str(p.resolve()) for p in readable})])
-        self.ini = self.db / "virtuoso.ini"
-        self._start()
-
-    def _start(self) -> None:
-        """Start on new free ports (the database stays)."""
+        if buffers is not None:
+            settings = {"NumberOfBuffers": buffers, "MaxDirtyBuffers": buffers * 3 // 4}
+        self.settings = settings or _for_this_machine()
         self.sql_port, self.http_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.http_port}/sparql"
+        self.ini = self.db / "virtuoso.ini"
         self.ini.write_text(
             INI.format(
                 db=self.db,
                 sql_port=self.sql_port,
                 http_port=self.http_port,
-                dirs=self.dirs,
+                dirs=", ".join([".", *sorted({str(p.resolve()) for p in readable})]),
+                max_rows=max_rows,
+                max_seconds=max_seconds,
                 buffers=self.settings["NumberOfBuffers"],
                 dirty=self.settings["MaxDirtyBuffers"],
             )
         )
+        self.start()
+
+    def start(self) -> None:
         with (self.db / "stdout.log").open("ab") as log:
             self.process = subprocess.Popen(
                 ["virtuoso-t", "+foreground", "+configfile", str(self.ini)], stdout=log, stderr=log
@@ -138,8 +154,8 @@ class Virtuoso:
 
     def restart(self) -> None:
         """Shut down cleanly (a checkpoint) and start again: its buffers start empty."""
-        self._shutdown()
-        self._start()
+        self.stop()
+        self.start()
 
     def _answers(self) -> bool:
         try:
@@ -188,7 +204,8 @@ class Virtuoso:
     def memory(self) -> dict[str, Any]:
         return peak_memory(self.process.pid)
 
-    def _shutdown(self) -> None:
+    def stop(self) -> None:
+        """Shut Virtuoso down, keeping its database."""
         try:
             self.isql("shutdown;", timeout=60)
             self.process.wait(60)
@@ -200,6 +217,6 @@ class Virtuoso:
 
     def close(self) -> None:
         try:
-            self._shutdown()
+            self.stop()
         finally:
             shutil.rmtree(self.db, ignore_errors=True)

@@ -173,12 +173,11 @@ def validate(
     another's facts), with the published store's facts about what they cite when there is a
     store; the report says whether there was. --per-file validates each alone.
     """
-    from pyoxigraph import Store
-
+    from .store import open_reader
     from .validation.validate import media_type_for, store_facts, validate_files
 
-    path = settings.store_path
-    context = store_facts(Store.read_only(str(path))) if path.exists() else None
+    published = open_reader(settings)
+    context = store_facts(published) if published is not None else None
     failed = False
     try:
         read = [(name, Path(name).read_bytes(), media_type_for(name)) for name in files]

@@ -1,4 +1,10 @@
-"""Fixtures: the real `ppkg serve` in a subprocess on a free loopback port."""
+"""Fixtures: the real `ppkg serve` in a subprocess on a free loopback port.
+
+`pytest --backend=virtuoso` (or `oxigraph-serve`) runs every server on that engine instead of the
+embedded store: an engine per data directory, started by `start_server` and stopped by
+`stop_server` (its data kept until the session ends). Tests of the embedded store's own machinery
+are marked `embedded_only("why")`.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,97 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from .browser import launch
+from .engines import BACKENDS, Engine, start_engine
 
 REPO = Path(__file__).resolve().parent.parent
+BACKEND = "embedded"  # --backend, set when pytest starts
+_engines: dict[Path, Engine] = {}
+_serving: dict[Path, int] = {}  # data directories with running servers, and how many
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default="embedded",
+        help="the store the servers under test use: the embedded Oxigraph store, or a SPARQL"
+        " engine started for each data directory",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global BACKEND
+    BACKEND = config.getoption("backend")
+    config.addinivalue_line(
+        "markers", "embedded_only(reason): tests the embedded store's own machinery"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("embedded_only")
+    if marker is not None and BACKEND != "embedded":
+        pytest.skip(f"embedded store only: {marker.args[0]}")
+
+
+def engine_env(data_dir: Path, query_timeout: float = 30.0) -> dict[str, str]:
+    """The settings that give `data_dir` its store: nothing for the embedded one; else its
+    engine's, started (or started again) here."""
+    if BACKEND == "embedded":
+        return {}
+    key = data_dir.resolve()
+    engine = _engines.get(key)
+    if engine is None:
+        folder = data_dir.parent / f"{data_dir.name}-engine"
+        engine = _engines[key] = start_engine(BACKEND, folder, query_timeout)
+    elif not engine.running():
+        engine.start()
+    return engine.env()
+
+
+def engine_of(data_dir: Path) -> Engine | None:
+    return _engines.get(data_dir.resolve())
+
+
+def adopt_engine(data_dir: Path, engine: Engine) -> None:
+    """Serve `data_dir` from `engine` (one started with limits of its own)."""
+    _engines[data_dir.resolve()] = engine
+
+
+def graph_size(data_dir: Path, graph: str) -> int:
+    """The quads of `graph` in `data_dir`'s store, read from the store itself, not through ppkg."""
+    engine = engine_of(data_dir)
+    if engine is None:
+        from pyoxigraph import NamedNode, Store
+
+        store = Store.read_only(str(data_dir / "store"))
+        try:
+            return sum(1 for _ in store.quads_for_pattern(None, None, None, NamedNode(graph)))
+        finally:
+            del store
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    response = requests.post(
+        engine.query_url,
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    response.raise_for_status()
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _engines_removed() -> Iterator[None]:
+    yield
+    for engine in _engines.values():
+        engine.close()
+
+
+@pytest.fixture(autouse=True)
+def _idle_engines_stopped() -> Iterator[None]:
+    """Engines a test started for the command line alone stop after it (their data stays)."""
+    yield
+    for key, engine in _engines.items():
+        if key not in _serving and engine.running():
+            engine.stop()
 
 
 @dataclass
@@ -51,11 +146,13 @@ def start_server(data_dir: Path, content_dir: Path = REPO, **settings: str) -> S
     # budgets per client are off unless a test sets them (tests/test_budgets.py does).
     env.update({"PPKG_REQUESTS_PER_MINUTE": "0", "PPKG_WORKER_SECONDS": "0"})
     env.update({"PPKG_" + k.upper(): v for k, v in settings.items()})
+    env.update(engine_env(data_dir, float(settings.get("query_timeout", 30))))
     with open(data_dir.parent / f"server-{port}.log", "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "server", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
         )
     server = Server(f"http://127.0.0.1:{port}", process, data_dir)
+    _serving[data_dir.resolve()] = _serving.get(data_dir.resolve(), 0) + 1
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -78,6 +175,13 @@ def stop_server(server: Server) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+    key = server.data_dir.resolve()
+    _serving[key] = _serving.get(key, 1) - 1
+    if _serving[key] <= 0:
+        del _serving[key]
+        engine = engine_of(server.data_dir)
+        if engine is not None and engine.running():
+            engine.stop()  # its data stays for the next server on this directory
 
 
 @pytest.fixture(scope="session")

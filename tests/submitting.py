@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import requests
 
-from tests.conftest import REPO, Server
+from tests.conftest import REPO, Server, engine_env
 
 SUBMISSION = (REPO / "tests" / "fixtures" / "submission.trig").read_bytes()
 SOURCE = "https://w3id.org/ppkg/source/test-submission"
@@ -24,6 +25,7 @@ def ppkg(data_dir: Path, *args: str) -> str:
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, **engine_env(data_dir)},
     )
     return done.stdout.strip()
 

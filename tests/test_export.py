@@ -23,7 +23,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.term import Node
 
-from .conftest import REPO, Server
+from .conftest import REPO, Server, engine_env
 
 NAMES = ("ppkg.nq.gz", "ppkg.ttl.gz", "ppkg.jsonld.gz")
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -32,6 +32,7 @@ MERGED_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 def ppkg(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PPKG_CONTENT_DIR": str(REPO), "PPKG_DATA_DIR": str(data_dir)}
+    env.update(engine_env(data_dir))
     return subprocess.run(
         [sys.executable, "-m", "server", *args], env=env, capture_output=True, text=True
     )

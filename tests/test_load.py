@@ -9,15 +9,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, Store, parse
+from pyoxigraph import RdfFormat, parse
 
 from server.core.config import Settings
+from server.store import open_backend
 
-from .conftest import REPO
+from .conftest import REPO, engine_env
+
+
+def settings(content: Path, data: Path) -> dict[str, str]:
+    return {"PPKG_CONTENT_DIR": str(content), "PPKG_DATA_DIR": str(data), **engine_env(data)}
 
 
 def ppkg(content: Path, data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PPKG_CONTENT_DIR": str(content), "PPKG_DATA_DIR": str(data)}
+    env = {**os.environ, **settings(content, data)}
     return subprocess.run(
         [sys.executable, "-m", "server", *args], capture_output=True, text=True, env=env
     )
@@ -33,9 +38,10 @@ def content(tmp_path: Path) -> Path:
 
 
 def graph_counts(data: Path) -> dict[str, int]:
-    store = Store.read_only(str(data / "store"))
+    """Quads per graph, as the backend `data` is configured with reads them (the dumps' way)."""
+    backend = open_backend(Settings.from_env(settings(REPO, data)))
     counts: dict[str, int] = {}
-    for quad in store:
+    for quad in backend.quads():
         counts[str(quad.graph_name)] = counts.get(str(quad.graph_name), 0) + 1
     return counts
 

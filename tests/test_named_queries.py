@@ -12,7 +12,7 @@ import requests
 
 from server.core.named_queries import load_queries
 
-from .conftest import REPO, Server, start_server, stop_server
+from .conftest import REPO, Server, engine_env, start_server, stop_server
 
 QUERIES = load_queries(REPO / "queries")
 
@@ -101,7 +101,12 @@ def test_cli_prints_a_table(server: Server) -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={"PPKG_DATA_DIR": str(server.data_dir), "PPKG_CONTENT_DIR": str(REPO), "PATH": ""},
+        env={
+            "PPKG_DATA_DIR": str(server.data_dir),
+            "PPKG_CONTENT_DIR": str(REPO),
+            "PATH": "",
+            **engine_env(server.data_dir),
+        },
     )
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["person", "name", "case", "article", "lang"]
@@ -111,6 +116,7 @@ def test_cli_prints_a_table(server: Server) -> None:
 
 def test_cli_format_and_bad_value(server: Server) -> None:
     env = {"PPKG_DATA_DIR": str(server.data_dir), "PPKG_CONTENT_DIR": str(REPO), "PATH": ""}
+    env.update(engine_env(server.data_dir))
     csv_run = subprocess.run(
         [
             sys.executable,

@@ -20,7 +20,7 @@ from rdflib import OWL, SH, BNode, Graph, Literal, Node, URIRef
 from server.validation.shapes import ontology_triples, shapes_graph
 from server.validation.validate import DESCRIBES, parse_rdf, validate
 
-from .conftest import REPO, Server
+from .conftest import REPO, Server, engine_env
 
 GOOD = REPO / "tests" / "fixtures" / "submission.trig"
 # The same submission whose person has no English name (a violation of the person shape).
@@ -31,6 +31,7 @@ EXAMPLES = sorted((REPO / "tests" / "shape_examples" / "bad").glob("*.trig"))
 
 def ppkg_validate(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PPKG_DATA_DIR": str(data_dir), "PPKG_CONTENT_DIR": str(REPO)}
+    env.update(engine_env(data_dir))
     return subprocess.run(
         [sys.executable, "-m", "server", "validate", *args], capture_output=True, text=True, env=env
     )

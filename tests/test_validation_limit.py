@@ -74,6 +74,10 @@ def busy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str
     stop_server(server)
 
 
+@pytest.mark.embedded_only(
+    "an accept pauses the embedded store's workers to write; a remote engine takes the write"
+    " while validations read it, so nothing is interrupted"
+)
 def test_a_validation_an_accept_interrupts_answers_503(busy: tuple[Server, str, str]) -> None:
     server, partner, reviewer = busy
     headers = {**TRIG, "Authorization": f"Bearer {partner}"}

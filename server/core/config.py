@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,15 @@ class Settings:
     client_workers: int = 0  # query workers one client may hold at once; 0: workers - 1
     client_queue: int = 4  # more of one client's queries that may wait for its turn
     trusted_proxy: str = ""  # the one proxy address whose X-Forwarded-For names the client
+    # PPKG_BACKEND=sparql: a remote engine, by the SPARQL 1.1 Protocol and the Graph Store Protocol
+    sparql_engine: str = "virtuoso"  # its dialect: virtuoso or oxigraph (`oxigraph serve`)
+    sparql_query_url: str = ""
+    sparql_update_url: str = ""
+    sparql_gsp_url: str = ""
+    sparql_user: str = ""
+    sparql_password: str = field(default="", repr=False)  # never logged, never shown
+    sparql_auth: str = "digest"  # how the update and GSP endpoints take the user: digest or basic
+    sparql_poll: float = 1.0  # seconds between looks at the engine's revision (other servers)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

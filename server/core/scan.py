@@ -44,6 +44,7 @@ class Scan:
     """What the scanner found."""
 
     from_graphs: list[str] = field(default_factory=list)
+    from_named: list[str] = field(default_factory=list)  # those of from_graphs after FROM NAMED
     uses_service: bool = False
     update_word: str | None = None
 
@@ -71,8 +72,11 @@ def scan(query: str) -> Scan:
         elif word == "SERVICE":
             result.uses_service = True
         elif word == "FROM":
-            target = tokens[i + 2] if nxt[1].upper() == "NAMED" and i + 2 < len(tokens) else nxt
+            named = nxt[1].upper() == "NAMED" and i + 2 < len(tokens)
+            target = tokens[i + 2] if named else nxt
             result.from_graphs.append(_resolve(target, prefixes, base))
+            if named:
+                result.from_named.append(result.from_graphs[-1])
     return result
 
 

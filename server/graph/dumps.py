@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,11 +110,12 @@ def refresh_dumps(settings: Settings, out_dir: Path | None = None) -> Manifest:
 
     The change feed's position is read before the store is opened, so the dumps hold every
     change up to it (perhaps more: a harvester re-applying an addition changes nothing)."""
+    from ..store import open_backend
     from ..store.ledger import Ledger
 
     position = Ledger(settings.ledger_path).last_change()
     folder = out_dir or dumps_dir(settings)
-    return write_dumps(settings.store_path, folder, settings.content_dir, position)
+    return write_dumps(open_backend(settings).quads, folder, settings.content_dir, position)
 
 
 def ensure_dumps(settings: Settings) -> Manifest | None:
@@ -130,23 +131,26 @@ def ensure_dumps(settings: Settings) -> Manifest | None:
 
 
 def write_dumps(
-    store_path: Path, out_dir: Path, content_dir: Path, last_change: int | None = None
+    quads: Callable[[], Iterable[Quad]],
+    out_dir: Path,
+    content_dir: Path,
+    last_change: int | None = None,
 ) -> Manifest:
-    """Export the store at `store_path` (opened read-only, so a running server is not disturbed)
-    into `out_dir`; the JSON-LD @context comes from the prefixes of the files in `content_dir`."""
+    """Export the quads that `quads()` reads (a backend's, read-only, so a running server is not
+    disturbed) into `out_dir`; the JSON-LD @context comes from the prefixes of the files in
+    `content_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive(out_dir):
-        return _export(store_path, out_dir, content_dir, last_change)
+        return _export(quads(), out_dir, content_dir, last_change)
 
 
 def _export(
-    store_path: Path, out_dir: Path, content_dir: Path, last_change: int | None
+    store: Iterable[Quad], out_dir: Path, content_dir: Path, last_change: int | None
 ) -> Manifest:
     _settle(out_dir)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     prefixes = context_prefixes(content_dir)
     context = context_document(prefixes)
-    store = Store.read_only(str(store_path))
     merged = Store()  # in memory: the distinct triples of all graphs, looked up by subject
     subjects: dict[Any, None] = {}  # insertion-ordered set
 
@@ -202,8 +206,8 @@ def _parse_manifest(path: Path, mtime_ns: int, inode: int, size: int) -> Manifes
     return Manifest(data["created"], files, data.get("context", CONTEXT), data.get("last_change"))
 
 
-def _tee(store: Store, merged: Store, subjects: dict[Any, None]) -> Iterator[Quad]:
-    """Every quad of `store`, also adding its triple to `merged`: one pass over the disk store,
+def _tee(store: Iterable[Quad], merged: Store, subjects: dict[Any, None]) -> Iterator[Quad]:
+    """Every quad of `store`, also adding its triple to `merged`: one pass over the store,
     whose term lookups are the slow part of an export."""
     add = merged.add
     for quad in store:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Generic, Protocol, TypeVar
 
@@ -125,8 +125,15 @@ class Backend(Protocol):
         store before it replaces the old; return the number of quads."""
         ...
 
-    def write(self, change: Callable[[Any], R]) -> R:
-        """Run `change(store)` alone with the store writable (queries wait meanwhile)."""
+    def add(self, quads: Sequence[Quad]) -> None:
+        """Add `quads` in one atomic step: all of them or, if it fails, none.
+
+        The one write after a load: an engine without transactions across requests can still
+        apply a single request whole (see `server.submissions.publishing`)."""
+        ...
+
+    def quads(self) -> Iterator[Quad]:
+        """Every quad of the published dataset, read without disturbing the running server."""
         ...
 
     def graph_names(self) -> frozenset[str]: ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any, cast
@@ -74,17 +74,20 @@ class OxigraphBackend:
     def share(self, shares: ClientShares) -> None:
         self._pool.shares = shares
 
-    def write(self, change: Callable[[Store], R]) -> R:
+    def add(self, quads: Sequence[Quad]) -> None:
         with self._pool.paused():
             store = Store(str(self.path))
             try:
-                result = change(store)
+                store.extend(quads)  # atomic: all of the quads or none of them
                 store.flush()
             finally:
                 del store  # closes the database before the workers open it again
                 self._graphs = None
                 self._revision += 1
-        return result
+
+    def quads(self) -> Iterator[Quad]:
+        """Read-only, so that an export can run beside the server."""
+        yield from Store.read_only(str(self.path))
 
     def load(
         self,

@@ -1,10 +1,11 @@
-"""Accepting a submission: its quads, their provenance and what they entail, in one transaction.
+"""Accepting a submission: its quads, their provenance and what they entail, in one atomic write.
 
 The order makes a crash harmless at any point:
 1. the reviewer's decision is committed to the ledger;
-2. with the query workers stopped, the quads not yet in the store are computed and committed to
-   the ledger as a change (the change feed's entry, and the record to replay);
-3. the store adds exactly those quads with one atomic `extend`.
+2. the quads not yet in the store are found (by queries, so the same on every backend) and
+   committed to the ledger as a change (the change feed's entry, and the record to replay);
+3. the backend adds exactly those quads in one atomic step (`Backend.add`: one transaction of
+   the embedded store, one update request to a remote engine).
 On start, `recover` finishes whatever a crash interrupted: a change whose quads the store lacks is
 applied again; a decision without a change is published. `ppkg load` replays every accepted
 submission, so a rebuilt store holds them too.
@@ -12,10 +13,24 @@ submission, so a rebuilt store holds them too.
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    Store,
+    Triple,
+    parse,
+    parse_query_results,
+    serialize,
+)
 
 from ..core.crash_points import crash_point
 from ..core.problem import Problem
@@ -85,12 +100,11 @@ def publish(ledger: Ledger, backend: Backend, content_dir: Path, sid: str) -> Ch
     with _publishing:
         change = ledger.change_for(sid)
         if change is not None:
-            recorded = change
-            backend.write(lambda store: _apply(store, recorded))
-            return recorded
+            _apply(backend, change)
+            return change
         quads = _canonical(publication(ledger, sid))
         inferred = entailed(quads, content_dir, backend)
-        return backend.write(lambda store: _commit(store, ledger, sid, quads, inferred))
+        return _commit(backend, ledger, sid, quads, inferred)
 
 
 def recover(ledger: Ledger, backend: Backend, content_dir: Path) -> list[str]:
@@ -198,18 +212,23 @@ def _neighbourhood(quads: list[Quad], backend: Backend) -> list[Triple]:
 
 
 def _commit(
-    store: Store, ledger: Ledger, sid: str, quads: list[Quad], inferred: list[Triple]
+    backend: Backend, ledger: Ledger, sid: str, quads: list[Quad], inferred: list[Triple]
 ) -> Change:
-    added = [q for q in dict.fromkeys(quads) if q not in store]
+    """Record the quads the store lacks as a change, then add them; one accept at a time (the
+    caller holds `_publishing`), so nothing else writes between the two."""
+    unique = list(dict.fromkeys(quads))
+    held = _held_quads(backend, unique)
+    added = [q for q in unique if q not in held]
     stated = {q.triple for q in quads}
+    candidates = [t for t in dict.fromkeys(inferred) if t not in stated]
+    anywhere = _held_triples(backend, candidates)
     graph = NamedNode(GRAPH_INFERRED)
     added += [
-        Quad(t.subject, t.predicate, t.object, graph)
-        for t in dict.fromkeys(inferred)
-        if t not in stated and not _anywhere(store, t)
+        Quad(t.subject, t.predicate, t.object, graph) for t in candidates if t not in anywhere
     ]
+    known = backend.graph_names()
     graphs = [
-        ("~" if store.contains_named_graph(g) else "+") + g.value
+        ("~" if g.value in known else "+") + g.value
         for g in sorted(
             {q.graph_name for q in added if isinstance(q.graph_name, NamedNode)}, key=str
         )
@@ -225,7 +244,7 @@ def _commit(
     change = ledger.change_for(sid)
     assert change is not None
     crash_point("recorded")
-    store.extend(added)  # atomic: all of the change or none of it
+    backend.add(added)  # atomic: all of the change or none of it
     crash_point("extended")
     return change
 
@@ -238,20 +257,60 @@ def _canonical(quads: list[Quad]) -> list[Quad]:
     return list(scratch)
 
 
-def _anywhere(store: Store, t: Triple) -> bool:
-    return next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is not None
+# Rows per VALUES block: engines parse large ones slowly, or not at all (Virtuoso).
+BATCH = 200
 
 
-def _apply(store: Store, change: Change) -> None:
-    quads = list(parse(change.added, RdfFormat.N_QUADS))
-    marker = Quad(
-        NamedNode(SUBMISSION + str(change.submission)),
-        RDF_TYPE,
-        NamedNode(PROV + "Entity"),
-        NamedNode(GRAPH_SUBMISSIONS),
+def _held_quads(backend: Backend, quads: list[Quad]) -> set[Quad]:
+    """Which of `quads` the store holds (blank nodes cannot be looked up: taken as absent)."""
+    rows = [
+        q
+        for q in quads
+        if isinstance(q.graph_name, NamedNode) and not _has_blank_node(q.subject, q.object)
+    ]
+    found: set[Quad] = set()
+    for i in range(0, len(rows), BATCH):
+        values = " ".join(
+            f"({q.subject} {q.predicate} {q.object} {q.graph_name})" for q in rows[i : i + BATCH]
+        )
+        query = (
+            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o ?g) {{ {values} }}"
+            " GRAPH ?g { ?s ?p ?o } }"
+        )
+        found.update(Quad(*row) for row in _select(backend, query))
+    return found
+
+
+def _held_triples(backend: Backend, triples: list[Triple]) -> set[Triple]:
+    """Which of `triples` the store states in any graph."""
+    rows = [t for t in triples if not _has_blank_node(t.subject, t.object)]
+    found: set[Triple] = set()
+    for i in range(0, len(rows), BATCH):
+        values = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in rows[i : i + BATCH])
+        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {values} }} ?s ?p ?o }}"
+        found.update(Triple(*row) for row in _select(backend, query))
+    return found
+
+
+def _has_blank_node(*terms: object) -> bool:
+    return any(isinstance(t, BlankNode) for t in terms)
+
+
+def _select(backend: Backend, query: str) -> list[list[Any]]:
+    result = backend.execute(QueryRequest(query, "text/tab-separated-values", None))
+    solutions = parse_query_results(result.read(), QueryResultsFormat.TSV)
+    return [list(s) for s in solutions]  # type: ignore[union-attr]
+
+
+def _apply(backend: Backend, change: Change) -> None:
+    """Add a recorded change again, unless the store already has it (its provenance marker)."""
+    marker = (
+        f"ASK {{ GRAPH <{GRAPH_SUBMISSIONS}> {{"
+        f" <{SUBMISSION}{change.submission}> a <{PROV}Entity> }} }}"
     )
-    if marker not in store:
-        store.extend(quads)
+    result = backend.execute(QueryRequest(marker, "application/sparql-results+json", None))
+    if not json.loads(result.read())["boolean"]:
+        backend.add(list(parse(change.added, RdfFormat.N_QUADS)))
 
 
 def _published_submissions(backend: Backend) -> set[str]:

@@ -1,0 +1,151 @@
+"""The remote backend's own behaviours, on the engine the suite runs on (`--backend`): an engine
+that stops and comes back, two servers on one engine, and Virtuoso's own limits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import (
+    BACKEND,
+    Server,
+    adopt_engine,
+    engine_of,
+    start_server,
+    stop_server,
+)
+from .engines import start_engine
+from .submitting import SUBMISSION, issue_tokens
+
+pytestmark = pytest.mark.skipif(
+    BACKEND == "embedded", reason="about remote engines: run with --backend=virtuoso or similar"
+)
+ASK = "ASK { ?s ?p ?o }"
+JSON = {"Accept": "application/sparql-results+json"}
+ANY_JSON = {"Accept": "application/json"}
+PERSON = "/id/person/konstantin-kotov"
+
+
+def ask(server: Server) -> requests.Response:
+    return requests.get(server.sparql, params={"query": ASK}, headers=JSON, timeout=30)
+
+
+def eventually(check: Callable[[], bool], seconds: float) -> float:
+    """How long `check` took to hold (it must within `seconds`)."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < seconds, "did not happen in time"
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def test_an_engine_that_stops_is_503_then_answers_again(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    server = start_server(data_dir)
+    engine = engine_of(data_dir)
+    assert engine is not None
+    try:
+        assert ask(server).json()["boolean"] is True
+        engine.stop()
+        for path in ("/sparql?query=ASK%20%7B%7D", "/queries/prisoners-by-article?article=212.1"):
+            down = requests.get(server.url + path, headers=JSON, timeout=30)
+            assert down.status_code == 503, down.text
+            assert int(down.headers["Retry-After"]) > 0
+            assert "not answering" in down.text
+        engine.start()
+        eventually(lambda: ask(server).status_code == 200, 30)
+        assert ask(server).json()["boolean"] is True
+        assert server.process.poll() is None  # never a crash
+    finally:
+        stop_server(server)
+    log = (data_dir.parent / f"server-{server.url.rsplit(':', 1)[1]}.log").read_text()
+    assert "is not answering" in log and "answers again" in log
+    assert "dba" not in log.replace("/sparql-auth", "")  # no credentials in the log
+
+
+def comparable(server: Server, path: str, accept: str, **params: str) -> str:
+    response = requests.get(server.url + path, params, headers={"Accept": accept}, timeout=60)
+    assert response.status_code == 200, (path, response.text)
+    return response.text.replace(server.url, "<this server>")
+
+
+GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+PAGES: list[tuple[str, str, dict[str, str]]] = [
+    ("/sparql", "text/csv", {"query": GRAPHS}),
+    ("/queries/prisoners-by-article", "application/sparql-results+json", {"article": "212.1"}),
+    (PERSON, "application/n-triples", {}),
+    (PERSON, "text/html", {}),
+    ("/search", "application/json", {"q": "Kotov"}),
+    ("/stats", "text/html", {}),
+]
+
+
+def agree(first: Server, second: Server, pages: list[tuple[str, str, dict[str, str]]]) -> None:
+    for path, accept, params in pages:
+        ours = comparable(first, path, accept, **params)
+        assert ours == comparable(second, path, accept, **params), path
+
+
+def test_two_servers_on_one_engine_agree_and_see_each_others_accepts(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    partner, _, reviewer = issue_tokens(data_dir)
+    first = start_server(data_dir, sparql_poll="1")
+    second = start_server(data_dir, sparql_poll="1")  # the same engine and ledger, another port
+    try:
+        agree(first, second, PAGES)
+        found = requests.get(second.url + "/search", params={"q": "Test Person"}, headers=ANY_JSON)
+        assert not found.json()["results"]
+        assert requests.get(second.url + "/id/person/test-person").status_code == 404
+
+        sid = requests.post(
+            first.url + "/submissions",
+            data=SUBMISSION,
+            headers={"Authorization": f"Bearer {partner}", "Content-Type": "application/trig"},
+        ).json()["id"]
+        accepted = requests.post(
+            f"{first.url}/submissions/{sid}/accept", headers={"Authorization": f"Bearer {reviewer}"}
+        )
+        assert accepted.status_code == 200, accepted.text
+
+        def seen() -> bool:
+            page = requests.get(
+                second.url + "/id/person/test-person", headers={"Accept": "text/turtle"}
+            )
+            return page.status_code == 200 and "Test Person" in page.text
+
+        assert eventually(seen, 10) < 10  # the poll interval, and a margin
+        search = requests.get(second.url + "/search", params={"q": "Test Person"}, headers=ANY_JSON)
+        assert "Test Person" in [r["label"] for r in search.json()["results"]]
+        agree(first, second, [*PAGES, ("/id/person/test-person", "application/n-triples", {})])
+    finally:
+        stop_server(second)
+        stop_server(first)
+
+
+@pytest.mark.skipif(BACKEND != "virtuoso", reason="Virtuoso's ResultSetMaxRows and time limit")
+def test_virtuosos_row_cap_and_time_limit_are_reported_never_served_as_whole(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    adopt_engine(data_dir, start_engine("virtuoso", tmp_path / "engine", 2, max_rows=100))
+    server = start_server(data_dir)  # ppkg's own limit is 30 s: the engine's 2 s come first
+    try:
+        capped = requests.get(
+            server.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers=JSON
+        )
+        assert capped.status_code == 503
+        assert "100 rows" in capped.text and "ResultSetMaxRows" in capped.text
+        assert capped.headers["X-SPARQL-MaxRows"] == "100"
+        under = requests.get(
+            server.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 99"}, headers=JSON
+        )
+        assert len(under.json()["results"]["bindings"]) == 99
+        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        slow = requests.get(server.sparql, params={"query": runaway}, headers=JSON)
+        assert slow.status_code == 503 and "time limit" in slow.text
+    finally:
+        stop_server(server)
