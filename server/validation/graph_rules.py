@@ -65,19 +65,25 @@ def _refusal(graph: NamedNode, store: Store | None, submitter: str | None) -> st
 
 
 def _published(store: Store, graph: NamedNode) -> bool:
-    return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+    """Whether the store holds the graph: our source graphs describe themselves (the shapes ask
+    it), so their own statements say so; read across all graphs, as a remote store can be."""
+    return any(q.graph_name == graph for q in store.quads_for_pattern(graph, None, None))
 
 
 def _owners(store: Store, graph: NamedNode) -> set[str]:
     """The agents of the accepted submissions the graph was derived from."""
     provenance = NamedNode(GRAPH_SUBMISSIONS)
-    submissions = [q.object for q in store.quads_for_pattern(graph, DERIVED, None, provenance)]
+    submissions = [
+        q.object
+        for q in store.quads_for_pattern(graph, DERIVED, None)
+        if q.graph_name == provenance
+    ]
     return {
         agent.object.value
         for submission in submissions
         if isinstance(submission, NamedNode)
-        for agent in store.quads_for_pattern(submission, ATTRIBUTED, None, provenance)
-        if isinstance(agent.object, NamedNode)
+        for agent in store.quads_for_pattern(submission, ATTRIBUTED, None)
+        if agent.graph_name == provenance and isinstance(agent.object, NamedNode)
     }
 
 
