@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
@@ -21,7 +20,7 @@ from ..core.vocabulary import ONTOLOGY
 from .base import Infer, QueryRequest, QueryResult, R, Task
 from .evaluate import evaluate, serialize
 from .swap import finish_swap
-from .workers import WorkerPool, serve_requests
+from .workers import WorkerPool, run_task, serve_requests, task_answer
 
 
 class OxigraphBackend:
@@ -68,7 +67,7 @@ class OxigraphBackend:
     def run(self, task: Task[R], timeout: float) -> R:
         """In a worker, so that the time limit can stop the task whatever it is doing."""
         result = self._pool.execute(task, timeout=timeout)
-        answer: R = pickle.loads(result.read())  # from our own worker
+        answer: R = task_answer(result)
         return answer
 
     def share(self, shares: ClientShares) -> None:
@@ -195,7 +194,7 @@ class _PipeSink:
 
 def _answer(store: Store, request: QueryRequest | Task[Any], conn: Connection) -> None:
     if isinstance(request, Task):
-        _run(store, request, conn)
+        run_task(store, request, conn)
         return
     try:
         results, media_type = evaluate(store, request)
@@ -204,20 +203,6 @@ def _answer(store: Store, request: QueryRequest | Task[Any], conn: Connection) -
     except Problem as exc:
         conn.send(("error", exc.status, exc.message))
         return
-    conn.send(("end",))
-
-
-def _run(store: Store, task: Task[Any], conn: Connection) -> None:
-    try:
-        answer = task.function(store, *task.args)
-    except Problem as exc:
-        conn.send(("error", exc.status, exc.message))
-        return
-    except Exception as exc:  # reported, not fatal: the worker serves the next request
-        conn.send(("error", 500, f"the {task.name} failed: {exc}"))
-        return
-    conn.send(("start", "application/x-python-pickle"))
-    conn.send(("chunk", pickle.dumps(answer)))
     conn.send(("end",))
 
 

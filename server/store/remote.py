@@ -22,7 +22,6 @@ import io
 import json
 import logging
 import os
-import pickle
 import signal
 import tempfile
 import threading
@@ -58,7 +57,7 @@ from ..core.scan import scan
 from .base import Infer, QueryRequest, QueryResult, R, Task
 from .dialects import ASK, CONSTRUCT, DIALECTS, NO_GRAPH, SELECT, Dialect, State, new_token
 from .engine import Endpoints, Engine, EngineError
-from .workers import HEAD_BYTES, WorkerPool, serve_requests
+from .workers import HEAD_BYTES, WorkerPool, run_task, serve_requests, task_answer
 
 log = logging.getLogger(__name__)
 WRITE_TIMEOUT = 600.0  # an upload or an update may take a while on a large dataset
@@ -198,7 +197,7 @@ class SparqlBackend:
     def run(self, task: Task[R], timeout: float) -> R:
         """In a worker, so that the time limit can stop the task whatever it is doing."""
         result = self._pool.execute(task, timeout=timeout)
-        answer: R = pickle.loads(result.read())  # from our own worker
+        answer: R = task_answer(result)
         return answer
 
     # --- writes -------------------------------------------------------------------------
@@ -449,18 +448,4 @@ class RemoteStore:
 def _worker_main(conn: Connection, config: str) -> None:
     values = json.loads(config)
     settings = Settings.from_env({"PPKG_" + k.upper(): v for k, v in values.items()})
-    serve_requests(conn, lambda: RemoteStore(SparqlBackend(settings, workers=False)), _run)
-
-
-def _run(store: RemoteStore, task: Task[Any], conn: Connection) -> None:
-    try:
-        answer = task.function(store, *task.args)
-    except Problem as exc:
-        conn.send(("error", exc.status, exc.message))
-        return
-    except Exception as exc:  # reported, not fatal: the worker serves the next request
-        conn.send(("error", 500, f"the {task.name} failed: {exc}"))
-        return
-    conn.send(("start", "application/x-python-pickle"))
-    conn.send(("chunk", pickle.dumps(answer)))
-    conn.send(("end",))
+    serve_requests(conn, lambda: RemoteStore(SparqlBackend(settings, workers=False)), run_task)

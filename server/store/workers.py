@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import pickle
 import queue
 import signal
 import threading
@@ -25,6 +26,7 @@ from ..core.problem import Problem
 from .base import QueryRequest, QueryResult, Task
 
 log = logging.getLogger(__name__)
+PICKLED = "application/x-python-pickle"  # a task's answer, from `run_task`
 
 # Results up to this size are held back, so that a failure or timeout is still a clean error.
 HEAD_BYTES = 1 << 20
@@ -328,6 +330,26 @@ class _NoTurn:
 
 class _Handled(Problem):
     """A problem the worker reported; the worker itself is healthy and already back in the pool."""
+
+
+def run_task(store: Any, task: Task[Any], conn: Connection) -> None:
+    """In a worker: run `task` on `store` and send its answer back pickled, or the problem."""
+    try:
+        answer = task.function(store, *task.args)
+    except Problem as exc:
+        conn.send(("error", exc.status, exc.message))
+        return
+    except Exception as exc:  # reported, not fatal: the worker serves the next request
+        conn.send(("error", 500, f"the {task.name} failed: {exc}"))
+        return
+    conn.send(("start", PICKLED))
+    conn.send(("chunk", pickle.dumps(answer)))
+    conn.send(("end",))
+
+
+def task_answer(result: QueryResult) -> Any:
+    """In the parent: what `run_task` sent (from our own worker, so unpickling is safe)."""
+    return pickle.loads(result.read())
 
 
 def serve_requests(
