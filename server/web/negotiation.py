@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from flask import request
 from werkzeug.datastructures import MIMEAccept
 
-from ..core.media_types import SHORT_NAMES
+from ..core.media_types import GRAPH, SHORT_NAMES, rdf_media_type
 from ..core.problem import Problem
 from .page_text import LANGUAGES
 
@@ -88,6 +88,24 @@ def choose(offers: Sequence[str], default: str) -> str:
             )
         return chosen
     return request.accept_mimetypes.best_match(offers, default) or default
+
+
+# A namespace document (the ontology, the shapes): a page, or one graph in any RDF format.
+DOCUMENT_SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in GRAPH}}
+
+
+def document_type(what: str, suffix: str | None) -> str:
+    """The media type to serve `what` in: the one its `suffix` names (404 for none of ours), else
+    the negotiated one (406 when the client accepts none)."""
+    if suffix is not None:
+        if suffix not in DOCUMENT_SUFFIXES:
+            raise Problem(404, f"no {what} format .{suffix}; try {', '.join(DOCUMENT_SUFFIXES)}")
+        return DOCUMENT_SUFFIXES[suffix]
+    offers = list(DOCUMENT_SUFFIXES.values())
+    chosen = negotiate(request.accept_mimetypes, offers, request.args.get("format"))
+    if chosen is None:
+        raise Problem(406, f"the {what} is served as: {', '.join(offers)}")
+    return chosen
 
 
 def prefers_html(accept: MIMEAccept, machine_types: list[str]) -> bool:

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 from rdflib import Graph, Literal
 
-from ..core.media_types import GRAPH, content_type, rdf_media_type
-from ..core.problem import Problem
+from ..core.media_types import content_type, rdf_media_type
 from .context import ontology_page, settings
-from .negotiation import negotiate
+from .negotiation import document_type
 from .ontology_anchors import add_term_anchors
 from .rdflib_namespaces import RDF, SKOS
 
 bp = Blueprint("ontology", __name__)
-SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in GRAPH}}
 
 
 def ontology_files() -> list[Path]:
@@ -23,18 +21,9 @@ def ontology_files() -> list[Path]:
 
 
 @bp.get("/ontology")
-def ontology() -> Response:
-    media_type = negotiate(request.accept_mimetypes, ["text/html", *GRAPH], None)
-    if media_type is None:
-        raise Problem(406, f"the ontology is served as: text/html, {', '.join(GRAPH)}")
-    return _respond(media_type)
-
-
 @bp.get("/ontology.<suffix>")
-def ontology_as(suffix: str) -> Response:
-    if suffix not in SUFFIXES:
-        raise Problem(404, f"no ontology format .{suffix}; try {', '.join(SUFFIXES)}")
-    return _respond(SUFFIXES[suffix])
+def ontology(suffix: str | None = None) -> Response:
+    return _respond(document_type("ontology", suffix))
 
 
 def _respond(media_type: str) -> Response:

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 from rdflib import SH, Graph, Literal, URIRef
 
-from ..core.media_types import GRAPH, content_type, rdf_media_type
-from ..core.problem import Problem
+from ..core.media_types import content_type, rdf_media_type
 from ..core.vocabulary import SHAPES
 from ..validation.shapes import shapes_graph
 from .context import settings
-from .negotiation import negotiate
+from .negotiation import document_type
 
 bp = Blueprint("shapes", __name__)
-SUFFIXES = {"html": "text/html", **{rdf_media_type(t).suffix: t for t in GRAPH}}
 
 
 @dataclass(frozen=True)
@@ -30,20 +28,9 @@ class ShapeEntry:
 
 
 @bp.get("/shapes")
-def shapes() -> Response:
-    media_type = negotiate(
-        request.accept_mimetypes, ["text/html", *GRAPH], request.args.get("format")
-    )
-    if media_type is None:
-        raise Problem(406, f"the shapes are served as: text/html, {', '.join(GRAPH)}")
-    return _respond(media_type)
-
-
 @bp.get("/shapes.<suffix>")
-def shapes_as(suffix: str) -> Response:
-    if suffix not in SUFFIXES:
-        raise Problem(404, f"no shapes format .{suffix}; try {', '.join(SUFFIXES)}")
-    return _respond(SUFFIXES[suffix])
+def shapes(suffix: str | None = None) -> Response:
+    return _respond(document_type("shapes", suffix))
 
 
 def _respond(media_type: str) -> Response:
