@@ -227,6 +227,29 @@ def _load(backend: Backend, settings: Settings) -> None:
         err=True,
     )
     click.echo(describe(release.publish(settings), dumps_dir(settings)), err=True)
+    _precompute(settings)
+
+
+def _precompute(settings: Settings) -> None:
+    """The answers the site's headline queries give on the new store (graph/precomputed)."""
+    from .core.named_queries import load_queries
+    from .graph.precomputed import Precomputed, compute
+    from .store.ledger import Ledger
+
+    if settings.backend != "oxigraph":
+        return
+    # Work done once per load, not a visitor's query: the time limit of a long one applies.
+    backend = open_backend(replace(settings, query_timeout=max(settings.query_timeout, 600)))
+    backend.start()
+    kept = Precomputed(settings.data_dir)
+    try:
+        queries = load_queries(settings.content_dir / "queries").values()
+        ledger = Ledger(settings.ledger_path)
+        change, done = compute(backend, queries, kept, ledger.last_change, settings.workers)
+    finally:
+        kept.close()
+        backend.close()
+    click.echo(f"computed {done} answers ahead (change {change})", err=True)
 
 
 def _preflight(settings: Settings, content: bool = True) -> None:

@@ -20,6 +20,7 @@ from .problem import Problem
 from .vocabulary import LAW_ARTICLE, XSD, Term
 
 RESERVED = {"format"}  # output negotiation, not a query parameter
+ARTICLES = "articles"  # in `precompute`: every article the store holds
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    # `#+ precompute:`: each parameter's values to compute answers ahead for (graph/precomputed)
+    precompute: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
     def bind(self, values: Mapping[str, str]) -> dict[str, Term]:
         """Typed terms for `values` (and defaults); a Problem(400) for anything wrong."""
@@ -142,5 +145,29 @@ def parse(name: str, text: str) -> NamedQuery:
         if param.type not in COERCIONS:
             raise ValueError(f"{name}.rq: parameter {param.name} has unknown type {param.type}")
     return NamedQuery(
-        name, str(header.get("title", name)), str(header.get("description", "")), params, text
+        name,
+        str(header.get("title", name)),
+        str(header.get("description", "")),
+        params,
+        text,
+        _precompute(name, header.get("precompute"), params),
     )
+
+
+def _precompute(
+    name: str, spec: Any, params: tuple[Param, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    """`{param: [values] | "articles"}`: the values the site offers for each parameter (a
+    parameter left out takes its default); `articles` is every article in the store."""
+    if spec is None:
+        return None
+    known = {p.name for p in params}
+    if not isinstance(spec, dict) or not set(spec) <= known:
+        raise ValueError(f"{name}.rq: precompute must map parameters of the query to values")
+    domains = []
+    for key, values in spec.items():
+        if (isinstance(values, str) and values != ARTICLES) or not isinstance(values, str | list):
+            raise ValueError(f"{name}.rq: precompute {key}: a list of values, or {ARTICLES}")
+        listed = (values,) if values == ARTICLES else tuple(str(v) for v in values)
+        domains.append((str(key), listed))
+    return tuple(domains)

@@ -16,6 +16,7 @@ from . import (
     home,
     limits,
     openapi,
+    precomputed,
     query_page,
     search,
     shapes,
@@ -81,4 +82,9 @@ def create_app(settings: Settings, backend: Backend) -> Flask:
     app.register_blueprint(limits.bp)
     app.register_blueprint(openapi.bp)
     context.warm_up(app)  # the names, read in the background before the first page needs them
+    if state.precomputed is not None:  # the answers computed ahead, if the ledger is past them
+        refresher = precomputed.Refresher(app)
+        state.refresh_precomputed = refresher.wake
+        refresher.start()
+        refresher.wake()
     return app

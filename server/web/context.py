@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from ..core.config import Settings
 from ..core.named_queries import NamedQuery, load_queries
 from ..graph.describe import Description
 from ..graph.names import Names, NamesCache
+from ..graph.precomputed import Precomputed, digest
 from ..graph.search_index import SearchIndex, SearchIndexCache
 from ..graph.statistics import Statistics, StatisticsCache
 from ..store.base import Backend
@@ -44,6 +46,11 @@ class AppState:
     queries: dict[str, NamedQuery]
     results: ResultCache
     shares: ClientShares  # each client's share of the query workers and its worker time
+    # The answers computed ahead (embedded store only: see graph/precomputed), and the digests
+    # of the texts of the queries that have them.
+    precomputed: Precomputed | None = None
+    precomputed_texts: frozenset[str] = frozenset()
+    refresh_precomputed: Callable[[], None] = lambda: None  # after a change: compute them again
     names: NamesCache = field(default_factory=NamesCache)
     search: SearchIndexCache = field(default_factory=SearchIndexCache)
     answers: VersionedCache[Answer] = field(default_factory=lambda: VersionedCache(ANSWERS_KEPT))
@@ -62,13 +69,16 @@ class AppState:
 
 
 def init_app(app: Flask, settings: Settings, backend: Backend) -> AppState:
+    queries = load_queries(settings.content_dir / "queries")
     state = AppState(
         settings,
         backend,
         Ledger(settings.ledger_path),
-        load_queries(settings.content_dir / "queries"),
+        queries,
         ResultCache(settings.result_cache_mb << 20),
         ClientShares(Budget.from_settings(settings)),
+        Precomputed(settings.data_dir) if settings.backend == "oxigraph" else None,
+        frozenset(digest(q.text) for q in queries.values() if q.precompute),
     )
     app.extensions[EXTENSION] = state
     return state
@@ -118,6 +128,14 @@ def results() -> ResultCache:
 
 def answers() -> VersionedCache[Answer]:
     return state().answers
+
+
+def precomputed() -> Precomputed | None:
+    return state().precomputed
+
+
+def precomputed_texts() -> frozenset[str]:
+    return state().precomputed_texts
 
 
 def descriptions() -> VersionedCache[Description]:

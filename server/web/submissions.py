@@ -24,7 +24,7 @@ from ..submissions import publishing, staging, tokens
 from ..submissions.resubmission import compare
 from ..validation.validate import validate_against
 from .budgets import client_key
-from .context import backend, ledger, settings, shares
+from .context import backend, ledger, settings, shares, state
 
 bp = Blueprint("submissions", __name__)
 SUMMARY = "id, status, submitter, received, media_type, filename, decided_by, decided, reason"
@@ -123,6 +123,7 @@ def accept(sid: str) -> Response:
     reviewer = holder(role="reviewer")
     publishing.decide(ledger(), sid, reviewer, "accepted", _reason())
     change = publishing.publish(ledger(), backend(), settings().content_dir, sid)
+    state().refresh_precomputed()  # the answers computed ahead are now those of an older change
     body = _record(sid)
     body["change"] = url_for("changes.change", seq=change.seq, _external=True)
     return jsonify(body)
