@@ -99,6 +99,8 @@ def test_the_load_computes_every_listed_binding_for_the_latest_change(site: Site
     stats = QUERIES["article-stats"]
     for lang in ("en", "ru"):
         assert (digest(stats.text), bound_key(stats.bind({"lang": lang}))) in answers
+    years = QUERIES["cases-by-year"]  # no parameters: one answer
+    assert answers[(digest(years.text), bound_key({}))][0] == change
 
 
 @pytest.mark.parametrize("article", ["212.1", "207.3"])
@@ -112,10 +114,13 @@ def test_a_kept_answer_is_the_plain_querys_in_every_format(
     assert served.content == asked.content
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
-def test_the_statistics_kept_are_the_plain_querys(site: Site, lang: str) -> None:
-    served = named(site.server, "article-stats", JSON, lang=lang)
-    asked = plain(site.server, "article-stats", JSON, lang=lang)
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [("article-stats", "en"), ("article-stats", "ru"), ("sentence-lengths", "ru")],
+)
+def test_the_statistics_kept_are_the_plain_querys(site: Site, name: str, lang: str) -> None:
+    served = named(site.server, name, JSON, lang=lang)
+    asked = plain(site.server, name, JSON, lang=lang)
     assert solutions(served.content) == solutions(asked.content)
     assert solutions(served.content)
 

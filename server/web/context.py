@@ -78,7 +78,7 @@ def init_app(app: Flask, settings: Settings, backend: Backend) -> AppState:
         ResultCache(settings.result_cache_mb << 20),
         ClientShares(Budget.from_settings(settings)),
         Precomputed(settings.data_dir) if settings.backend == "oxigraph" else None,
-        frozenset(digest(q.text) for q in queries.values() if q.precompute),
+        frozenset(digest(q.text) for q in queries.values() if q.precompute is not None),
     )
     app.extensions[EXTENSION] = state
     return state
