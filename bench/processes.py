@@ -37,6 +37,13 @@ def run_json(module: str, args: list[str], env: dict[str, str], timeout: float) 
     return figures
 
 
+def run_quiet(command: list[str], env: dict[str, str], timeout: float = 7200) -> None:
+    """Run `command`, raising with the end of its output if it fails."""
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[-1]} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+
+
 def descendants(pid: int) -> list[int]:
     """`pid` and every process below it, read from /proc."""
     children: dict[int, list[int]] = {}
@@ -107,7 +114,9 @@ UNLIMITED = {
 class PpkgServer:
     """The real `ppkg serve` on a free loopback port over a loaded store."""
 
-    def __init__(self, content_dir: Path, data_dir: Path, log: Path) -> None:
+    def __init__(
+        self, content_dir: Path, data_dir: Path, log: Path, extra: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -117,8 +126,9 @@ class PpkgServer:
             "PPKG_HOST": "127.0.0.1",
             "PPKG_PORT": str(self.port),
             **UNLIMITED,
+            **(extra or {}),
         }
-        with log.open("wb") as out:
+        with log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "server", "serve"], env=env, stdout=out, stderr=out
             )

@@ -2,7 +2,7 @@
 server), rdflib and Virtuoso, per data size.
 
     python -m bench [--sizes 1000,10000,100000] [--quick] [--no-rdflib] [--no-virtuoso]
-        [--no-oxigraph-serve] [--cold-runs 3] [--virtuoso-memory-gb GB]
+        [--no-ppkg-virtuoso] [--no-oxigraph-serve] [--cold-runs 3] [--virtuoso-memory-gb GB]
 
 For each size it generates the synthetic data (bench.generate), then measures: `ppkg load` (and the
 inference inside it) against pyoxigraph's own bulk load of the same files; the named queries
@@ -13,7 +13,8 @@ memory; then the same queries on rdflib's engine (in a worker killed past its ti
 Virtuoso (started here on loopback ports with buffers sized for the machine's memory, loaded with
 the same files and with ppkg's inferred graph, since the queries read the inferred
 ppkg:underArticle) and on `oxigraph serve` (loaded by `oxigraph load` with the same files and
-the inferred graph). Every query has cold runs (the first run after each of `--cold-runs` server
+the inferred graph), and ppkg itself on a Virtuoso of its own (its remote backend, loaded by
+`ppkg load`). Every query has cold runs (the first run after each of `--cold-runs` server
 starts) and warm runs. It checks that the engines return the same rows, and the rows the
 generator wrote. It prints a table with the targets and writes bench/results/<timestamp>.json.
 """
@@ -65,6 +66,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib out")
     parser.add_argument("--no-virtuoso", action="store_true", help="leave Virtuoso out")
     parser.add_argument(
+        "--no-ppkg-virtuoso", action="store_true", help="leave ppkg on Virtuoso out"
+    )
+    parser.add_argument(
         "--no-oxigraph-serve", action="store_true", help="leave `oxigraph serve` out"
     )
     parser.add_argument(
@@ -96,6 +100,7 @@ def settings_from(args: argparse.Namespace) -> measure.Settings:
         "submission_triples": args.submission_triples,
         "rdflib": False if args.no_rdflib else None,
         "virtuoso": False if args.no_virtuoso or not virtuoso.available() else None,
+        "ppkg_virtuoso": False if args.no_ppkg_virtuoso else None,
         "oxigraph_serve": (
             False if args.no_oxigraph_serve or not oxigraph_serve.available() else None
         ),
@@ -158,6 +163,8 @@ def run_size(
     _step(out, "oxigraph", lambda: measure.oxigraph_figures(size, settings))
     if settings.virtuoso:
         _step(out, "virtuoso", lambda: measure.virtuoso_figures(size, settings))
+    if settings.virtuoso and settings.ppkg_virtuoso:
+        _step(out, "ppkg_virtuoso", lambda: measure.ppkg_virtuoso_figures(size, settings))
     if settings.oxigraph_serve:
         _step(out, "oxigraph_serve", lambda: measure.oxigraph_serve_figures(size, settings))
     if settings.rdflib:
@@ -207,7 +214,8 @@ def _agreement(size: measure.Size) -> list[dict[str, Any]]:
     return out
 
 
-AGREEING = ("oxigraph", "oxigraph_serve", "virtuoso", "rdflib")  # compared with ppkg's rows
+# compared with ppkg's rows
+AGREEING = ("oxigraph", "oxigraph_serve", "virtuoso", "ppkg_virtuoso", "rdflib")
 
 
 def _label(key: str, params: dict[str, str]) -> str:
