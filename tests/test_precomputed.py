@@ -82,6 +82,12 @@ def solutions(body: bytes) -> list[dict[str, Any]]:
     return list(data["results"]["bindings"])
 
 
+def stats_page(server: Server) -> str:
+    response = requests.get(server.url + "/stats", headers={"Accept": "text/html"})
+    assert response.status_code == 200, response.text
+    return response.text
+
+
 def test_the_load_computes_every_listed_binding_for_the_latest_change(site: Site) -> None:
     answers = kept(site.data_dir)
     change = latest(site.data_dir)
@@ -155,7 +161,10 @@ def test_answers_are_served_from_the_file_and_none_outlives_an_accept(
 
     before = named(site.server, "prisoners-by-article", JSON, article="212.1").content
     assert PERSON not in before.decode()
+    page = stats_page(site.server)
+    assert stats_page(site.server) == page  # kept, and the same
     _accept(site)
+    assert stats_page(site.server) != page, "the statistics page outlived an accept"
     for article in ("280.3", "212.1"):
         after = named(site.server, "prisoners-by-article", JSON, article=article)
         assert json.loads(after.content)["head"]["vars"] != ["marker"], "served after an accept"

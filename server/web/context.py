@@ -62,6 +62,9 @@ class AppState:
     void_bodies: dict[tuple[Any, ...], str] = field(default_factory=dict)
     # pyLODE's page of the ontology (seconds to make), by the ontology files and their times.
     ontology_page: LatestCache[str] = field(default_factory=LatestCache)
+    # The /stats page by host (its JSON-LD names addresses): charting every sentence takes
+    # seconds at 100k prosecutions, and the page is the same until the store changes.
+    stats_pages: VersionedCache[str] = field(default_factory=lambda: VersionedCache(8))
     # When the store last changed (the feed's latest change), read once per revision.
     published_at: VersionedCache[tuple[datetime | None]] = field(
         default_factory=lambda: VersionedCache(1)
@@ -154,6 +157,10 @@ def void_bodies() -> dict[tuple[Any, ...], str]:
 
 def ontology_page() -> LatestCache[str]:
     return state().ontology_page
+
+
+def stats_pages() -> VersionedCache[str]:
+    return state().stats_pages
 
 
 def published_at() -> VersionedCache[tuple[datetime | None]]:

@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, QueryResultsFormat, QuerySolutions, p
 from ..core.paths import local_url
 from ..core.vocabulary import Term
 from . import charts
-from .context import catalogue, settings
+from .context import backend, catalogue, settings, stats_pages
 from .result_table import TABULAR_TYPE
 from .sparql.endpoint import run
 
@@ -155,8 +155,17 @@ def local(iri: str | None) -> str | None:
 
 @bp.get("/stats")
 def stats_page() -> Response:
+    pages, key = stats_pages(), (request.url_root,)
+    body = pages.get(backend(), key)
+    if body is None:
+        body = _page()
+        pages.put(backend(), key, body)
+    return Response(body, content_type="text/html; charset=utf-8")
+
+
+def _page() -> str:
     articles, groups, years = article_counts(), sentence_groups(), case_years()
-    body = render_template(
+    return render_template(
         "stats.html",
         articles=articles,
         groups=groups,
@@ -169,7 +178,6 @@ def stats_page() -> Response:
         local=local,
         jsonld=_jsonld(),
     )
-    return Response(body, content_type="text/html; charset=utf-8")
 
 
 def _article_chart(articles: list[ArticleCount]) -> charts.Chart:
