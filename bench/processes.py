@@ -143,5 +143,24 @@ class PpkgServer:
     def memory(self) -> dict[str, Any]:
         return peak_memory(self.process.pid)
 
+    def settle(self, timeout: float = 180) -> float:
+        """Wait until the web process is done with its start (it reads the names and builds the
+        search index in the background): under 5% of a core for a second. Seconds waited."""
+        started = time.monotonic()
+        used = _cpu_seconds(self.process.pid)
+        while time.monotonic() - started < timeout:
+            time.sleep(1)
+            now = _cpu_seconds(self.process.pid)
+            if now - used < 0.05:
+                break
+            used = now
+        return time.monotonic() - started
+
     def close(self) -> None:
         stop(self.process)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of `pid` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
