@@ -23,21 +23,6 @@ from .queries import BenchQuery
 JSON = "application/sparql-results+json"
 
 
-def backend_env(engine: virtuoso.Virtuoso) -> dict[str, str]:
-    """The settings that put ppkg on `engine`, as the README's Virtuoso section gives them."""
-    base = engine.url.removesuffix("/sparql")
-    return {
-        "PPKG_BACKEND": "sparql",
-        "PPKG_SPARQL_ENGINE": "virtuoso",
-        "PPKG_SPARQL_QUERY_URL": engine.url,
-        "PPKG_SPARQL_UPDATE_URL": base + "/sparql-auth",
-        "PPKG_SPARQL_GSP_URL": base + "/sparql-graph-crud-auth",
-        "PPKG_SPARQL_USER": "dba",
-        "PPKG_SPARQL_PASSWORD": "dba",
-        "PPKG_SPARQL_AUTH": "digest",
-    }
-
-
 class PpkgOnVirtuoso:
     """A Virtuoso in `work`/virtuoso and ppkg's ledger in `work`/data; `load` then `start`."""
 
@@ -47,7 +32,7 @@ class PpkgOnVirtuoso:
         self.env = {
             "PPKG_CONTENT_DIR": str(content),
             "PPKG_DATA_DIR": str(work / "data"),
-            **backend_env(self.engine),
+            **self.engine.ppkg_env(),
         }
         self.server: PpkgServer | None = None
 

@@ -201,6 +201,20 @@ class Virtuoso:
         response.raise_for_status()
         return response.content
 
+    def ppkg_env(self) -> dict[str, str]:
+        """The settings that put ppkg's remote backend on this Virtuoso (README), as `dba`."""
+        base = self.url.removesuffix("/sparql")
+        return {
+            "PPKG_BACKEND": "sparql",
+            "PPKG_SPARQL_ENGINE": "virtuoso",
+            "PPKG_SPARQL_QUERY_URL": self.url,
+            "PPKG_SPARQL_UPDATE_URL": base + "/sparql-auth",
+            "PPKG_SPARQL_GSP_URL": base + "/sparql-graph-crud-auth",
+            "PPKG_SPARQL_USER": "dba",
+            "PPKG_SPARQL_PASSWORD": "dba",
+            "PPKG_SPARQL_AUTH": "digest",
+        }
+
     def memory(self) -> dict[str, Any]:
         return peak_memory(self.process.pid)
 

@@ -62,17 +62,7 @@ class VirtuosoEngine:
         self.query_url = self._virtuoso.url
 
     def env(self) -> dict[str, str]:
-        base = self.query_url.removesuffix("/sparql")
-        return {
-            "PPKG_BACKEND": "sparql",
-            "PPKG_SPARQL_ENGINE": "virtuoso",
-            "PPKG_SPARQL_QUERY_URL": self.query_url,
-            "PPKG_SPARQL_UPDATE_URL": base + "/sparql-auth",
-            "PPKG_SPARQL_GSP_URL": base + "/sparql-graph-crud-auth",
-            "PPKG_SPARQL_USER": "dba",
-            "PPKG_SPARQL_PASSWORD": "dba",
-            "PPKG_SPARQL_AUTH": "digest",
-        }
+        return self._virtuoso.ppkg_env()
 
     def start(self) -> None:
         self._virtuoso.start()
