@@ -167,11 +167,7 @@ def ppkg_figures(size: Size, settings: Settings) -> dict[str, Any]:
     session = requests.Session()
 
     def ask(q: BenchQuery) -> bytes:
-        response = session.get(
-            servers[0].url + q.path, params=q.params, headers={"Accept": JSON}, timeout=600
-        )
-        response.raise_for_status()
-        return response.content
+        return servers[0].ask(session, q)
 
     def restart() -> None:
         servers[0].close()

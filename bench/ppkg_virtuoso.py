@@ -20,8 +20,6 @@ from . import virtuoso
 from .processes import PpkgServer, run_quiet
 from .queries import BenchQuery
 
-JSON = "application/sparql-results+json"
-
 
 class PpkgOnVirtuoso:
     """A Virtuoso in `work`/virtuoso and ppkg's ledger in `work`/data; `load` then `start`."""
@@ -58,11 +56,7 @@ class PpkgOnVirtuoso:
 
         def ask(q: BenchQuery) -> bytes:
             assert self.server is not None
-            response = session.get(
-                self.server.url + q.path, params=q.params, headers={"Accept": JSON}, timeout=600
-            )
-            response.raise_for_status()
-            return response.content
+            return self.server.ask(session, q)
 
         return ask
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import requests
 
+from .queries import BenchQuery
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -139,6 +141,17 @@ class PpkgServer:
             return requests.get(self.url + "/queries", timeout=2).status_code == 200
         except requests.ConnectionError:
             return False
+
+    def ask(self, session: requests.Session, query: BenchQuery) -> bytes:
+        """A named query's answer in SPARQL JSON, by GET on its path."""
+        response = session.get(
+            self.url + query.path,
+            params=query.params,
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=600,
+        )
+        response.raise_for_status()
+        return response.content
 
     def memory(self) -> dict[str, Any]:
         return peak_memory(self.process.pid)
