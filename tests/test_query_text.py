@@ -6,12 +6,27 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, Store, Variable
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Variable,
+)
 
 from server.core.content import content_files
 from server.core.named_queries import load_queries
 from server.core.problem import Problem
-from server.core.query_text import graph_patterns, has_quantified_path, prebind, without_dataset
+from server.core.query_text import (
+    graph_patterns,
+    has_quantified_path,
+    in_graph,
+    prebind,
+    without_dataset,
+)
 from server.core.vocabulary import Term
 from server.graph.reasoning import infer
 
@@ -138,3 +153,57 @@ def test_quantified_paths_are_told_apart() -> None:
     assert has_quantified_path("SELECT ?a { ?a (<urn:p>|<urn:q>)? ?b }")
     assert not has_quantified_path("SELECT * { ?a ?p ?b }")
     assert not has_quantified_path("SELECT (COUNT(*) AS ?n) { ?a ?p ?b FILTER(?b * 2 > 1) }")
+
+
+def test_a_where_clause_inside_one_graph_reads_it_as_its_default_graph(store: Store) -> None:
+    """For Virtuoso, the union graph: each query run inside `GRAPH <union> { }` answers as the
+    plain query does with that graph as its default graph, its GRAPH patterns untouched."""
+    union = NamedNode("urn:test:union")
+    merged = Store()
+    merged.extend(store.quads_for_pattern(None, None, None, None))
+    merged.extend(Quad(q.subject, q.predicate, q.object, union) for q in store)
+    for query in [
+        "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c LIMIT 5",
+        f"SELECT * {{ GRAPH ?g {{ <{PERSON}> ?p ?o }} ?s a ?c }} VALUES ?c {{ owl:Class }}",
+        "ASK { ?s ?p ?o FILTER NOT EXISTS { ?o ?q ?s } }",
+        "CONSTRUCT WHERE { ?s a <https://w3id.org/ppkg/ontology#Person> }",
+        "CONSTRUCT { ?s <urn:x> ?n } { { SELECT ?s (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?s } }",
+    ]:
+        query = "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + query
+        wrapped = in_graph(query, union.value)
+        assert wrapped is not None and wrapped != query
+        assert answer(merged, wrapped) == answer(merged, query, default_graph=union), query
+    assert in_graph(f"DESCRIBE ?s WHERE {{ ?s ?p <{PERSON}> }}", union.value) is None
+
+
+def test_graph_variables_joined_with_a_list_of_graphs_range_over_those_graphs(store: Store) -> None:
+    """`member` restricts each GRAPH ?v to the graphs a pattern lists (Virtuoso's META graph), as
+    a dataset naming those graphs would."""
+    meta, holds = NamedNode("urn:test:meta"), NamedNode("urn:test:holds")
+    named = [g for g in store.named_graphs() if "inferred" not in g.value]  # type: ignore[union-attr]
+    listed = Store()
+    listed.extend(store.quads_for_pattern(None, None, None, None))
+    listed.extend(Quad(meta, holds, g, meta) for g in named)
+
+    def member(var: str) -> str:
+        return f"GRAPH <{meta.value}> {{ <{meta.value}> <{holds.value}> {var} }}"
+
+    for query in [
+        "SELECT ?g WHERE { GRAPH ?g {} }",
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        f"SELECT * {{ ?s ?p ?o OPTIONAL {{ GRAPH ?g {{ ?s ?p ?o }} }} FILTER(?s = <{PERSON}>) }}",
+    ]:
+        text = graph_patterns(query, {g.value for g in named}, member)
+        assert "VALUES" not in text and text != query
+        plain = answer(listed, query, default_graph=named, named_graphs=named)
+        assert answer(listed, text, default_graph=named) == plain, query
+
+
+def answer(store: Store, query: str, **options: object) -> Counter[str]:
+    """Rows, or triples, of the answer, in a form that compares."""
+    found = store.query(query, **options)  # type: ignore[arg-type]
+    if isinstance(found, QueryBoolean):
+        return Counter([str(bool(found))])
+    if isinstance(found, QueryTriples):
+        return Counter(str(t) for t in found)
+    return Counter(str([row[v] for v in found.variables]) for row in found)  # type: ignore[union-attr]

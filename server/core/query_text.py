@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from pyoxigraph import BlankNode
@@ -91,35 +91,92 @@ def has_quantified_path(query: str) -> bool:
     return False
 
 
-def graph_patterns(query: str, named: Sequence[str]) -> str:
-    """`query` with `GRAPH ?v {}` written as `VALUES ?v { <named graphs> }`, what it means, and
-    `GRAPH <g> { P }` for a graph not among `named` (any graph, if `named` is empty) as
-    `{ { GRAPH <g> { P } } FILTER(false) }`, what it finds: for Virtuoso, which finds no graph for
-    an empty pattern, and one empty solution in a graph outside the dataset."""
+def graph_patterns(
+    query: str, named: Collection[str], member: Callable[[str], str] | None = None
+) -> str:
+    """`query` with what Virtuoso gets wrong about graph patterns written in other words:
+
+    - `GRAPH <g> { P }` for a graph not among `named` (any graph, if `named` is empty) as
+      `{ { GRAPH <g> { P } } FILTER(false) }`, what it finds (Virtuoso gives one empty solution
+      in a graph outside the dataset);
+    - `GRAPH ?v {}` as `VALUES ?v { <named graphs> }`, what it means (Virtuoso finds no graph for
+      an empty pattern), or as `member(?v)`, a pattern that binds ?v to each of them;
+    - with `member`, `GRAPH ?v { P }` followed by `member(?v)`: for a query run without a list
+      of named graphs, where ?v would range over every graph of the engine."""
     tokens = _tokens(query)
     prefixes = {
         tokens[i + 1].text[:-1]: tokens[i + 2].text[1:-1]
         for i in range(len(tokens) - 2)
         if tokens[i].upper == "PREFIX" and tokens[i + 2].kind == "iri"
     }
-    known = set(named)
-    values = " ".join(f"<{g}>" for g in named)
+    known = named if isinstance(named, (set, frozenset)) else set(named)
     edits: list[tuple[int, int, str]] = []
     for i in range(len(tokens) - 3):
         graph, name, opening = tokens[i], tokens[i + 1], tokens[i + 2]
         if graph.upper != "GRAPH" or opening.text != "{":
             continue
         if name.kind == "var" and tokens[i + 3].text == "}":
-            edits.append((graph.start, tokens[i + 3].end, f"VALUES {name.text} {{ {values} }}"))
+            if member is not None:
+                edits.append((graph.start, tokens[i + 3].end, member(name.text)))
+            else:
+                values = " ".join(f"<{g}>" for g in sorted(known))
+                edits.append((graph.start, tokens[i + 3].end, f"VALUES {name.text} {{ {values} }}"))
             continue
         iri = _iri(name, prefixes)
+        closing = tokens[_closing(tokens, i + 2)]
         if (iri is not None and iri not in known) or (name.kind == "var" and not known):
             # Virtuoso gives one empty solution, whatever filters the group holds: the filter
             # that removes it must stand outside.
-            closing = tokens[_closing(tokens, i + 2)]
             edits.append((graph.start, graph.start, "{ { "))
             edits.append((closing.end, closing.end, " } FILTER(false) }"))
+        elif name.kind == "var" and member is not None:
+            edits.append((closing.end, closing.end, " " + member(name.text)))
     return _edited(query, edits) if edits else query
+
+
+def in_graph(query: str, graph: str) -> str | None:
+    """`query` with its WHERE clause inside `GRAPH <graph> { ... }`, so that `graph` is its
+    default graph (the GRAPH patterns within keep their own graphs); CONSTRUCT's short form gets
+    its template written out. None for DESCRIBE, which describes from the default graph itself."""
+    tokens = _tokens(query)
+    form = next((i for i, t in enumerate(tokens) if t.upper in FORMS), None)
+    if form is None:
+        raise Problem(500, "no query form in the query")
+    if tokens[form].upper == "DESCRIBE":
+        return None
+    groups = _top_groups(tokens, form + 1)
+    short = tokens[form].upper == "CONSTRUCT" and tokens[form + 1].upper == "WHERE"
+    index = 1 if tokens[form].upper == "CONSTRUCT" and not short else 0
+    if index >= len(groups):
+        return None
+    opening, closing = groups[index]
+    start, end = tokens[opening].start, tokens[closing].end
+    body = query[start:end]
+    wrapped = f"{{ GRAPH <{graph}> {body} }}"
+    if short:
+        wrapped = f"{body} WHERE {wrapped}"
+        start = tokens[form + 1].start
+    return query[:start] + wrapped + query[end:]
+
+
+def _top_groups(tokens: list[_Token], first: int) -> list[tuple[int, int]]:
+    """The groups `{ ... }` at the top of the query from token `first`: not inside another, nor
+    in an expression (`EXISTS { }` in a projection)."""
+    groups: list[tuple[int, int]] = []
+    parens, i = 0, first
+    while i < len(tokens):
+        text = tokens[i].text
+        if text == "(":
+            parens += 1
+        elif text == ")":
+            parens -= 1
+        elif text == "{":
+            closing = _closing(tokens, i)
+            if parens == 0:
+                groups.append((i, closing))
+            i = closing
+        i += 1
+    return groups
 
 
 def _iri(token: _Token, prefixes: dict[str, str]) -> str | None:

@@ -137,6 +137,9 @@ class Description:
     _by_object: dict[Node, list[Quad]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # In one order whatever the engine's: a remote engine may give the same quads in
+        # another order each time, and the pages list things in the order first met.
+        self.quads.sort(key=str)
         subjects: dict[Node, list[Quad]] = defaultdict(list)
         objects: dict[Node, list[Quad]] = defaultdict(list)
         for quad in self.quads:

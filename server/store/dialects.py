@@ -9,12 +9,20 @@ ppkg keeps its revision, how writes are phrased, and what must be undone in thei
   streamed as the engine writes them.
 - Virtuoso (7, open source; its cluster edition speaks the same): without FROM its default graph
   is the union of every graph, its own system graphs too, and `GRAPH ?g` ranges over them even
-  under FROM. ppkg keeps a bookkeeping graph (`urn:ppkg:meta`: the revision, and the list of its
-  graphs), and names its graphs in every query: `default-graph-uri` and `named-graph-uri`, one
-  of each per graph. (Virtuoso 7.2's ways of leaving graphs out fail elsewhere: excluding more
-  than one from the default graph overflows its cost model on our sentence query; a graph group
-  loses property paths; excluding named graphs empties `GRAPH <g>`.) The request grows with the
-  number of graphs. `GRAPH ?g {}` finds nothing there: it is written as the list of the graphs.
+  under FROM. A dataset that lists ppkg's graphs does not scale: Virtuoso refuses more than
+  4,094 of them (SP030) and compiles a query more slowly the more it is given (0.2 s for 1,000,
+  1.9 s for 4,000); its ways of leaving graphs out fail elsewhere (exclusions and graph groups
+  empty `GRAPH <g>`, a graph group scans a whole store ten thousand times slower). So ppkg keeps,
+  beside its graphs, a bookkeeping graph (`urn:ppkg:meta`: the revision, the list of ppkg's
+  graphs, and the union graph's name) and a union graph holding every triple of its graphs,
+  written by each load under a new name and switched to in the load's last request, added to
+  by each accept in the same request as the data. A query's WHERE clause is run inside `GRAPH
+  <union> { ... }`, where the union is its default graph and its own GRAPH patterns keep
+  theirs, each `GRAPH ?g` joined with META's list of ppkg's graphs. DESCRIBE, and a query with
+  a path with *, + or ? (which Virtuoso cannot follow inside GRAPH), are given the union graph
+  as their default graph by the protocol instead (and the list of graphs, if they use GRAPH).
+  Being one graph, the union holds a triple stated in two graphs once, as SPARQL's RDF merge
+  does, where Oxigraph's union default graph (the embedded store's) counts it once per graph.
   Virtuoso rewrites some literals (xsd:duration as a number of months or of seconds, booleans as
   1/0, doubles in its own way) and labels blank nodes `nodeID://...`: its answers are read and
   written again, in the form Oxigraph would give. It cuts answers at ResultSetMaxRows (saying so
@@ -56,7 +64,7 @@ from pyoxigraph import (
 
 from ..core.media_types import GRAPH, TABULAR
 from ..core.problem import Problem
-from ..core.query_text import graph_patterns, has_quantified_path
+from ..core.query_text import graph_patterns, has_quantified_path, in_graph
 from ..core.vocabulary import GRAPH_SUBMISSIONS, XSD
 from .base import QueryResult
 from .engine import Engine, EngineError
@@ -76,6 +84,7 @@ class State:
 
     token: str
     graphs: frozenset[str]
+    union: str = ""  # a graph holding every triple of ppkg's graphs, on an engine that needs one
 
 
 class Dialect:
@@ -89,21 +98,29 @@ class Dialect:
     def read_state(self, engine: Engine) -> State:
         raise NotImplementedError
 
-    def union(self, text: str) -> list[tuple[str, str]] | None:
-        """The parameters that make the default graph of `text` the union of ppkg's graphs and
-        its named graphs ppkg's; None to name them all, as an explicit dataset does."""
+    def union(self, text: str, state: State) -> tuple[str, list[tuple[str, str]]]:
+        """The query and the parameters that make its default graph the union of ppkg's graphs
+        and its named graphs ppkg's."""
         raise NotImplementedError
 
     def finish(self, text: str, named: Sequence[str]) -> str:
-        """The query as the engine must be sent it, `named` its named graphs."""
+        """The query as the engine must be sent it, `named` its named graphs (a dataset the
+        query or the request names)."""
         return text
 
-    def state_ops(self, state: State, token: str, graphs: frozenset[str], load: bool) -> list[str]:
-        """Update operations that record `token` and `graphs` (all of ppkg's graphs if `load`,
-        else those added), to end the request that writes the data."""
+    def union_graph(self, token: str) -> str | None:
+        """The graph a load writes the union of ppkg's graphs into, if the engine needs one."""
+        return None
+
+    def state_ops(
+        self, state: State, token: str, graphs: frozenset[str], load: str | None
+    ) -> list[str]:
+        """Update operations that record `token` and `graphs` (all of ppkg's graphs after a
+        load, else those added), to end the request that writes the data; `load` is None for
+        an accept, else the load's union graph ("" if none)."""
         raise NotImplementedError
 
-    def insert_ops(self, quads: Sequence[Quad]) -> list[str]:
+    def insert_ops(self, quads: Sequence[Quad], state: State) -> list[str]:
         raise NotImplementedError
 
     def refuse(self, quad: Quad) -> str | None:
@@ -148,13 +165,15 @@ class OxigraphDialect(Dialect):
         names = frozenset(row["g"] for row in select(engine, "SELECT ?g WHERE { GRAPH ?g {} }"))
         return State(token, names)
 
-    def union(self, text: str) -> list[tuple[str, str]] | None:
-        return [("union-default-graph", "true")]
+    def union(self, text: str, state: State) -> tuple[str, list[tuple[str, str]]]:
+        return text, [("union-default-graph", "true")]
 
-    def state_ops(self, state: State, token: str, graphs: frozenset[str], load: bool) -> list[str]:
+    def state_ops(
+        self, state: State, token: str, graphs: frozenset[str], load: str | None
+    ) -> list[str]:
         return []  # the data written is the new revision
 
-    def insert_ops(self, quads: Sequence[Quad]) -> list[str]:
+    def insert_ops(self, quads: Sequence[Quad], state: State) -> list[str]:
         if not quads:
             return []
         return [f"INSERT DATA {{ {_grouped(quads)} }}"]
@@ -173,6 +192,7 @@ class VirtuosoDialect(Dialect):
     META = "urn:ppkg:meta"
     REVISION = "urn:ppkg:revision"
     HOLDS = "urn:ppkg:graph"
+    UNION = "urn:ppkg:union"  # META's link to the union graph, and the prefix of its name
     CHUNK = 500  # triples per update operation: Virtuoso's compiler gives up at a few thousand
     page_rows = 5000
 
@@ -187,31 +207,64 @@ class VirtuosoDialect(Dialect):
         token = self.read_token(engine) or ""
         holds = f"GRAPH <{self.META}> {{ <{self.META}> <{self.HOLDS}> ?g }}"
         ours = frozenset(row["g"] for row in _pages(engine, f"SELECT ?g WHERE {{ {holds} }}"))
-        return State(token, ours)
+        link = f"SELECT ?u WHERE {{ GRAPH <{self.META}> {{ <{self.META}> <{self.UNION}> ?u }} }}"
+        union = next((row["u"] for row in select(engine, link)), "")
+        return State(token, ours, union)
 
-    def union(self, text: str) -> list[tuple[str, str]] | None:
-        # Under a list of graphs Virtuoso 7.2 finds nothing along a path with *, + or ?: such a
-        # query runs on its whole store, where only a pattern that can match Virtuoso's own
-        # system triples (a variable predicate) finds more than ppkg's graphs hold.
-        return [] if has_quantified_path(text) else None
+    def union(self, text: str, state: State) -> tuple[str, list[tuple[str, str]]]:
+        # Virtuoso takes at most 4,094 graphs in a dataset, and compiles a query more slowly
+        # the more it is given (0.2 s for 1,000), so ppkg's graphs are not listed: the default
+        # graph is the union graph, and GRAPH ?v is joined with META's list of ppkg's graphs.
+        if not state.union:
+            raise Problem(
+                503,
+                "ppkg's data on this engine has no union graph (an older ppkg loaded it):"
+                " run `ppkg load` again",
+            )
+        wrapped = in_graph(graph_patterns(text, state.graphs, self._member), state.union)
+        if wrapped is not None and not has_quantified_path(text):
+            return wrapped, []
+        # DESCRIBE describes from the default graph; inside GRAPH <g> Virtuoso 7.2 fails on a
+        # path with *, + or ? ("transitive start not given"). Both are given the union graph as
+        # their default graph by the protocol, and ppkg's graphs listed if they use GRAPH.
+        named = sorted(state.graphs) if _mentions_graph(text) else []
+        params = [("default-graph-uri", state.union)]
+        params += [("named-graph-uri", g) for g in named or [NO_GRAPH]]
+        return graph_patterns(text, named), params
+
+    def _member(self, var: str) -> str:
+        return f"GRAPH <{self.META}> {{ <{self.META}> <{self.HOLDS}> {var} }}"
 
     def finish(self, text: str, named: Sequence[str]) -> str:
         return graph_patterns(text, named)
 
-    def state_ops(self, state: State, token: str, graphs: frozenset[str], load: bool) -> list[str]:
+    def union_graph(self, token: str) -> str | None:
+        return f"{self.UNION}:{token}"
+
+    def state_ops(
+        self, state: State, token: str, graphs: frozenset[str], load: str | None
+    ) -> list[str]:
         meta = f"<{self.META}>"
-        ops = [f"DROP SILENT GRAPH {meta}"] if load else []
+        ops = [f"DROP SILENT GRAPH {meta}"] if load is not None else []
         ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {meta} <{self.REVISION}> ?r }} }}")
         triples = [f'{meta} <{self.REVISION}> "{token}" .']
         triples += [f"{meta} <{self.HOLDS}> <{g}> ." for g in sorted(graphs)]
+        if load:
+            triples.append(f"{meta} <{self.UNION}> <{load}> .")
+            if state.union and state.union != load:
+                ops.append(f"DROP SILENT GRAPH <{state.union}>")
         for i in range(0, len(triples), self.CHUNK):
             ops.append(
                 f"INSERT DATA {{ GRAPH {meta} {{ {' '.join(triples[i : i + self.CHUNK])} }} }}"
             )
         return ops
 
-    def insert_ops(self, quads: Sequence[Quad]) -> list[str]:
-        # Blank nodes keep their identity within one operation only: all of them in the first.
+    def insert_ops(self, quads: Sequence[Quad], state: State) -> list[str]:
+        # Blank nodes keep their identity within one operation only: all of them in the first,
+        # with their copies in the union graph.
+        if state.union:
+            union = NamedNode(state.union)
+            quads = [*quads, *(Quad(q.subject, q.predicate, q.object, union) for q in quads)]
         blank = [q for q in quads if _has_blank_node(q)]
         rest = [q for q in quads if not _has_blank_node(q)]
         chunks = [blank] if blank else []
@@ -419,6 +472,10 @@ def _grouped(quads: Iterable[Quad]) -> str:
             raise Problem(500, "the remote backend keeps every quad in a named graph")
         graphs.setdefault(q.graph_name.value, []).append(f"{q.subject} {q.predicate} {q.object} .")
     return " ".join(f"GRAPH <{g}> {{ {' '.join(t)} }}" for g, t in graphs.items())
+
+
+def _mentions_graph(text: str) -> bool:
+    return re.search(r"\bGRAPH\b", text, re.IGNORECASE) is not None
 
 
 def _has_blank_node(q: Quad) -> bool:

@@ -112,10 +112,12 @@ class Engine:
         )
         response.close()
 
-    def put_graph(self, graph: str, body: IO[bytes], media_type: str, timeout: float) -> None:
-        """Replace `graph` with `body` (Graph Store Protocol PUT)."""
+    def put_graph(
+        self, graph: str, body: IO[bytes], media_type: str, timeout: float, append: bool = False
+    ) -> None:
+        """Replace `graph` with `body` (Graph Store Protocol PUT), or add `body` to it (POST)."""
         response = self._send(
-            "PUT",
+            "POST" if append else "PUT",
             self.endpoints.gsp,
             f"upload of <{graph}>",
             timeout,

@@ -61,6 +61,7 @@ from .workers import HEAD_BYTES, WorkerPool, run_task, serve_requests, task_answ
 
 log = logging.getLogger(__name__)
 WRITE_TIMEOUT = 600.0  # an upload or an update may take a while on a large dataset
+UNION_BATCH = 8 << 20  # bytes of N-Triples per request into the union graph
 
 
 class SparqlBackend:
@@ -180,11 +181,7 @@ class SparqlBackend:
                 default.remove(graph)
             text = without_dataset(text)
         else:
-            graphs = sorted(self._current().graphs)
-            union = self._dialect.union(text)
-            if union is not None:
-                return self._dialect.finish(text, graphs), union
-            default, named = graphs, graphs
+            return self._dialect.union(text, self._current())
         params = [("default-graph-uri", g) for g in default or [NO_GRAPH]]
         params += [("named-graph-uri", g) for g in named or [NO_GRAPH]]
         return self._dialect.finish(text, named), params
@@ -208,8 +205,8 @@ class SparqlBackend:
         state = self._dialect.read_state(self._engine)
         token = new_token()
         added = {q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}
-        ops = self._dialect.insert_ops(quads)
-        ops += self._dialect.state_ops(state, token, frozenset(added - state.graphs), False)
+        ops = self._dialect.insert_ops(quads, state)
+        ops += self._dialect.state_ops(state, token, frozenset(added - state.graphs), None)
         self._update(ops, fault="sending")
         with self._lock:
             self._set(self._dialect.read_state(self._engine))
@@ -226,44 +223,59 @@ class SparqlBackend:
         from .oxigraph import OxigraphBackend  # the same build, so both give the same quads
 
         self._settings.data_dir.mkdir(parents=True, exist_ok=True)
+        token = new_token()
+        union = self._dialect.union_graph(token)
         with tempfile.TemporaryDirectory(dir=self._settings.data_dir, prefix="build-") as tmp:
             path = Path(tmp) / "store"
             built = OxigraphBackend(path, 0, 1.0, self._settings.publish_sensitive)
             count = built.load(files, infer, progress, extra)
             store = Store.read_only(str(path))
             try:
-                graphs = self._upload(store)
+                graphs = self._upload(store, union)
             finally:
                 del store
         before = self._dialect.read_state(self._engine)
         stale = sorted(before.graphs - graphs)
-        token = new_token()
         ops = [f"DROP SILENT GRAPH <{g}>" for g in stale]
-        ops += self._dialect.state_ops(before, token, frozenset(graphs), True)
+        ops += self._dialect.state_ops(before, token, frozenset(graphs), union or "")
         self._update(ops)
         with self._lock:
             self._state = None
         self._current()
         return count
 
-    def _upload(self, store: Store) -> frozenset[str]:
-        """Each named graph by one Graph Store PUT, as N-Triples."""
+    def _upload(self, store: Store, union: str | None) -> frozenset[str]:
+        """Each named graph by one Graph Store PUT, as N-Triples; and, if the engine needs it,
+        all of them again into `union`, a few MB per request (POST appends), a graph whole in
+        one request so that its blank nodes stay one."""
         if next(store.quads_for_pattern(None, None, None, DefaultGraph()), None) is not None:
             raise Problem(500, "the remote backend keeps every quad in a named graph")
         owners: dict[str, str] = {}
         names = sorted(g.value for g in store.named_graphs() if isinstance(g, NamedNode))
+        batch: list[bytes] = []
+        sent = 0
         for name in names:
             quads = list(store.quads_for_pattern(None, None, None, NamedNode(name)))
             self._refuse(quads)
             _shared_blank_nodes(quads, name, owners)
             body = serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
-            try:
-                self._engine.put_graph(
-                    name, io.BytesIO(body), "application/n-triples", WRITE_TIMEOUT
-                )
-            except EngineError as exc:
-                raise Problem(500, f"the engine refused graph <{name}>: {exc.message}") from None
+            self._send_graph(name, body, append=False)
+            if union is not None:
+                batch.append(body)
+                if sum(map(len, batch)) >= UNION_BATCH:
+                    self._send_graph(union, b"".join(batch), append=sent > 0)
+                    batch, sent = [], sent + 1
+        if union is not None and (batch or not sent):
+            self._send_graph(union, b"".join(batch), append=sent > 0)
         return frozenset(names)
+
+    def _send_graph(self, name: str, body: bytes, append: bool) -> None:
+        try:
+            self._engine.put_graph(
+                name, io.BytesIO(body), "application/n-triples", WRITE_TIMEOUT, append
+            )
+        except EngineError as exc:
+            raise Problem(500, f"the engine refused graph <{name}>: {exc.message}") from None
 
     def _refuse(self, quads: Iterable[Quad]) -> None:
         for quad in quads:
