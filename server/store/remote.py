@@ -7,8 +7,9 @@ Store Protocol.
   their dataset made explicit, and sent to the engine with the time limit; an answer the engine
   marks as partial is refused.
 - `load` builds the dataset locally exactly as the embedded store does (files, accepted
-  submissions, inference), then sends it one graph per Graph Store PUT, removes the graphs that
-  are gone, and records the new revision last.
+  submissions, inference), then sends it one graph per Graph Store PUT (and into a new union
+  graph, where the dialect keeps one), removes the graphs that are gone, and records the new
+  revision last.
 - `add` is one update request: the data and the new revision together, so that a server killed
   while sending it leaves the engine as it was (an engine applies a request it has whole).
 - The revision is read from the engine at most every `PPKG_SPARQL_POLL` seconds, so every server
