@@ -48,7 +48,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from ..core.budgets import ClientShares
+from ..core.budgets import ClientShares, Turn
 from ..core.config import Settings
 from ..core.content import ContentFile
 from ..core.media_types import GRAPH, TABULAR
@@ -58,7 +58,7 @@ from ..core.scan import scan
 from .base import Infer, QueryRequest, QueryResult, R, Task
 from .dialects import ASK, CONSTRUCT, DIALECTS, NO_GRAPH, SELECT, Dialect, State, new_token
 from .engine import Endpoints, Engine, EngineError
-from .workers import HEAD_BYTES, WorkerPool, run_task, serve_requests, task_answer
+from .workers import HEAD_BYTES, NoTurn, WorkerPool, run_task, serve_requests, task_answer
 
 log = logging.getLogger(__name__)
 WRITE_TIMEOUT = 600.0  # an upload or an update may take a while on a large dataset
@@ -157,15 +157,32 @@ class SparqlBackend:
         if media_type is None:
             raise Problem(406, f"{name} results can be served as: {', '.join(offers)}")
         text, params = self._dataset(prebind(request.query, request.bindings), request)
+        turn = self._turn(request.client, cancelled)
         try:
             response = self._engine.query(
                 text, params, self._dialect.accept(form, media_type), self._timeout
             )
+            self._dialect.check(response)
         except EngineError as exc:
+            turn.end()
             raise self._dialect.failure(exc, "query") from None
-        self._dialect.check(response)
+        except BaseException:
+            turn.end()
+            raise
         chunks = self._dialect.answer(form, media_type, response)
-        return _held_back(media_type, _watched(chunks, cancelled, response.close))
+        return _held_back(media_type, _watched(chunks, cancelled, response.close, turn.end))
+
+    def _turn(self, client: str | None, cancelled: Callable[[], bool] | None) -> Turn | NoTurn:
+        """The client's turn at the engine, as at a worker of the embedded store: it holds at
+        most its share of requests to the engine at once, and is charged the time each holds
+        the engine, until its answer has streamed."""
+        shares = self._pool.shares
+        if client is None or shares is None:
+            return NoTurn()
+        deadline = time.monotonic() + self._timeout
+        turn = shares.begin(client, "query", deadline, cancelled or (lambda: False))
+        turn.start()
+        return turn
 
     def _dataset(self, text: str, request: QueryRequest) -> tuple[str, list[tuple[str, str]]]:
         """The query and the parameters that give it the dataset the embedded store would."""
@@ -188,8 +205,8 @@ class SparqlBackend:
         return self._dialect.finish(text, named), params
 
     def share(self, shares: ClientShares) -> None:
-        """Validations (tasks) take a turn in the pool and are charged; queries go to the
-        engine over HTTP, outside the pool, and only the request count limits them."""
+        """Validations take a turn in the pool, queries a turn at the engine (`_turn`); both
+        are charged to the client."""
         self._pool.shares = shares
 
     def run(self, task: Task[R], timeout: float) -> R:
@@ -349,9 +366,13 @@ def _solutions(data: bytes | IO[bytes]) -> QuerySolutions:
 
 
 def _watched(
-    chunks: Iterator[bytes], cancelled: Callable[[], bool] | None, close: Callable[[], None]
+    chunks: Iterator[bytes],
+    cancelled: Callable[[], bool] | None,
+    close: Callable[[], None],
+    done: Callable[[], None],
 ) -> Iterator[bytes]:
-    """The chunks, stopped (and the engine's response closed) when the client goes away."""
+    """The chunks, stopped (and the engine's response closed) when the client goes away; `done`
+    once they have all gone or were dropped."""
     try:
         for chunk in chunks:
             if cancelled is not None and cancelled():
@@ -363,6 +384,7 @@ def _watched(
         close_chunks = getattr(chunks, "close", None)
         if close_chunks is not None:
             close_chunks()
+        done()
 
 
 def _held_back(media_type: str, chunks: Iterator[bytes]) -> QueryResult:

@@ -8,6 +8,7 @@ its deadline, or one whose client went away, is killed and replaced.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import pickle
@@ -183,11 +184,11 @@ class WorkerPool:
             return QueryResult(media_type, iter(head), sum(map(len, head)))
         return QueryResult(media_type, self._stream(worker, head, deadline, turn))
 
-    def _turn(self, client: str | None, deadline: _Deadline) -> Turn | _NoTurn:
+    def _turn(self, client: str | None, deadline: _Deadline) -> Turn | NoTurn:
         """The client's turn (it may wait for it, or be refused); work no client asked for, such
         as the names read for every page, is neither shared out nor charged."""
         if client is None or self.shares is None:
-            return _NoTurn()
+            return NoTurn()
         return self.shares.begin(client, deadline.task, deadline.at, deadline.cancelled)
 
     def _acquire(self, deadline: float) -> Worker:
@@ -224,7 +225,7 @@ class WorkerPool:
         return head, False
 
     def _stream(
-        self, worker: Worker, head: list[bytes], deadline: _Deadline, turn: Turn | _NoTurn
+        self, worker: Worker, head: list[bytes], deadline: _Deadline, turn: Turn | NoTurn
     ) -> Iterator[bytes]:
         """The results as they come. Cut short (the time limit, or a failure once the results
         had started), the stream raises rather than ends: the response is already under way,
@@ -320,7 +321,9 @@ class WorkerPool:
             self._starting -= 1
 
 
-class _NoTurn:
+class NoTurn:
+    """The turn of work no client asked for: neither shared out nor charged."""
+
     def start(self) -> None:
         pass
 
@@ -363,7 +366,15 @@ def serve_requests(
         conn.send(("failed", str(exc)))
         return
     conn.send(("ready",))
+    frozen = False
     with contextlib.suppress(EOFError, KeyboardInterrupt):
         while True:
             request = conn.recv()
             handle(store, request, conn)
+            if not frozen:
+                # What the first request loaded (pySHACL, the shapes and their caches) lives as
+                # long as the worker: out of the collector's rounds, which otherwise walk it
+                # again and again during each validation (a third of a 1,000-triple one).
+                gc.collect()
+                gc.freeze()
+                frozen = True
