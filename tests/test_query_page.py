@@ -13,7 +13,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from server.core.vocabulary import BASE
 
-from .conftest import BACKEND, REPO, Server
+from .conftest import REPO, Server
 from .html_parse import Page
 
 PEOPLE_UNDER_212_1 = """
@@ -75,12 +75,6 @@ def downloads(shown: Page) -> dict[str, str]:
     return found
 
 
-@pytest.mark.xfail(
-    BACKEND == "virtuoso",
-    reason="Virtuoso 7.2 answers nothing when a path with * meets a FILTER in the same query"
-    " (an engine bug ppkg cannot write around; README, Running on a SPARQL engine)",
-    strict=True,
-)
 def test_a_query_gives_a_table_whose_iris_link_to_this_server(server: Server) -> None:
     expected = endpoint_rows(server, PEOPLE_UNDER_212_1)
     assert expected
