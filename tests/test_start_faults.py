@@ -141,6 +141,7 @@ def fill(disk: Path, leave: int = 0) -> None:
 
 
 @needs_root
+@pytest.mark.embedded_only("the embedded store built beside the old one on a full disk")
 def test_a_full_disk(loaded: Path, tmpfs: Path) -> None:
     data = tmpfs / "data"
     shutil.copytree(loaded, data)
@@ -164,6 +165,7 @@ def test_a_full_disk(loaded: Path, tmpfs: Path) -> None:
 
 
 @needs_root
+@pytest.mark.embedded_only("the embedded store, read from a read-only data directory")
 def test_a_read_only_data_directory(data: Path, tmp_path: Path) -> None:
     """The data directory seen through a read-only bind mount (`mount --bind`, then `mount -o
     remount,bind,ro`): writes fail with EROFS whoever makes them, root included, as on a disk
