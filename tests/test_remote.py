@@ -12,6 +12,7 @@ import requests
 from pyoxigraph import (
     Literal,
     NamedNode,
+    Quad,
     QueryResultsFormat,
     QuerySolutions,
     RdfFormat,
@@ -19,14 +20,17 @@ from pyoxigraph import (
     parse_query_results,
 )
 
+from server.core.config import Settings
 from server.core.content import content_files
 from server.core.vocabulary import ONTOLOGY
+from server.store.remote import SparqlBackend
 
 from .conftest import (
     BACKEND,
     REPO,
     Server,
     adopt_engine,
+    engine_env,
     engine_of,
     start_server,
     stop_server,
@@ -202,3 +206,45 @@ def test_every_curated_literal_comes_back_in_oxigraphs_own_form(server: Server) 
         assert isinstance(answered, QuerySolutions)
         missing = expected - {row["o"] for row in answered}
         assert not missing, f"{media_type}: {sorted(map(str, missing))[:5]}"
+
+
+@pytest.mark.skipif(BACKEND != "virtuoso", reason="Virtuoso's limit on the graphs of a dataset")
+def test_more_graphs_than_virtuoso_takes_in_a_dataset_are_all_queried(tmp_path: Path) -> None:
+    """Virtuoso refuses a dataset of more than 4,094 graphs (SP030): ppkg's queries name none,
+    so a store of 4,200 more graphs answers as before, every graph
+    found by GRAPH ?g and its triples in the default graph."""
+    data_dir = tmp_path / "data"
+    server = start_server(data_dir, sparql_poll="0")
+    try:
+        before = select_one(server, "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+        settings = Settings.from_env({**engine_env(data_dir), "PPKG_DATA_DIR": str(data_dir)})
+        label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        backend = SparqlBackend(settings, workers=False)
+        for start in range(0, GRAPHS, 300):  # accepts of 300 graphs each
+            backend.add(
+                [
+                    Quad(
+                        NamedNode(f"urn:test:s{i}"),
+                        label,
+                        Literal(f"many {i}"),
+                        NamedNode(f"urn:test:g{i}"),
+                    )
+                    for i in range(start, min(start + 300, GRAPHS))
+                ]
+            )
+        after = select_one(server, "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+        assert after == before + GRAPHS
+        many = 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o FILTER(STRSTARTS(STR(?o), "many ")) }'
+        assert select_one(server, many) == GRAPHS
+        assert ask(server).json()["boolean"] is True
+    finally:
+        stop_server(server)
+
+
+GRAPHS = 4200  # more than the 4,094 Virtuoso takes in a dataset
+
+
+def select_one(server: Server, query: str) -> int:
+    response = requests.get(server.sparql, params={"query": query}, headers=JSON, timeout=60)
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
