@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.conftest import REPO, Server, start_server, stop_server
+from tests.conftest import BACKEND, REPO, Server, start_server, stop_server
 
 HEADER = "X-PPKG-Truncated"
 BASE = "https://w3id.org/ppkg/"
@@ -128,6 +128,11 @@ def test_an_entity_page_with_short_listings_has_no_header(server: Server) -> Non
 # --- a result the time limit stops ------------------------------------------------------------
 
 
+@pytest.mark.skipif(
+    BACKEND == "virtuoso",
+    reason="Virtuoso writes an answer only once it has it whole: its time limit stops the query"
+    " before the status is sent, a clean 503 (tests/test_remote.py)",
+)
 def test_a_result_the_time_limit_stops_midway_is_aborted_not_ended(strict_server: Server) -> None:
     """Past its first megabyte a result streams, its status already sent; stopped by the time
     limit (6 s here), the transfer must fail for the client rather than end like a whole one."""

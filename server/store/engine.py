@@ -9,6 +9,7 @@ are never logged: URLs are logged without any user information they carry.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import threading
 from collections.abc import Iterable
@@ -22,6 +23,9 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from ..core.problem import Problem
 
 log = logging.getLogger(__name__)
+# Virtuoso answers a request naming graphs with a header per graph; Python's HTTP client gives up
+# past 100 headers (http.client._MAXHEADERS, its only setting), and the engine would seem down.
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, 100_000)  # type: ignore[attr-defined]
 RETRY = {"Retry-After": "10"}
 FORM = "application/x-www-form-urlencoded; charset=utf-8"  # Virtuoso reads Latin-1 otherwise
 CONNECT_TIMEOUT = 5.0
