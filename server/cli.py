@@ -83,6 +83,10 @@ def serve(settings: Settings, /, **flags: Any) -> None:
             ident="ppkg",
             channel_timeout=int(max(settings.query_timeout, settings.validation_timeout)) + 30,
             channel_request_lookahead=4,
+            # An answer is buffered in memory up to 8 MB (prisoners-by-article at 100k is 5.9
+            # MB), not spilled to a temporary file past waitress's default of 1 MB: 10-20% off
+            # serving it.
+            outbuf_overflow=8 << 20,
             **_proxy(settings),
         )
     finally:

@@ -3,7 +3,8 @@
 `pytest --backend=virtuoso` (or `oxigraph-serve`) runs every server on that engine instead of the
 embedded store: an engine per data directory, started by `start_server` and stopped by
 `stop_server` (its data kept until the session ends). Tests of the embedded store's own machinery
-are marked `embedded_only("why")`.
+are marked `embedded_only("why")`; tests that start no server on the backend under test (the
+shapes, the reasoner, the query rewriting...) are marked `no_backend`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def pytest_configure(config: pytest.Config) -> None:
     BACKEND = config.getoption("backend")
     config.addinivalue_line(
         "markers", "embedded_only(reason): tests the embedded store's own machinery"
+    )
+    config.addinivalue_line(
+        "markers",
+        "no_backend: starts no server on the backend under test, so `--backend` changes nothing"
+        " (CI runs it once, on the embedded store)",
     )
 
 

@@ -10,6 +10,8 @@ from pyoxigraph import RdfFormat, parse
 
 from server.validation.jsonld_keys import dropped_keys
 
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
+
 S = "https://schema.org/"
 CASES: list[tuple[dict[str, Any] | list[Any], list[str]]] = [
     ({"@context": {"name": S + "name"}, "@id": "urn:a", "name": "A", "nmae": "B"}, ["/nmae"]),

@@ -3,6 +3,7 @@ relies on (the first offer is the default)."""
 
 from __future__ import annotations
 
+import pytest
 from rdflib.parser import Parser
 from rdflib.plugin import get
 from rdflib.serializer import Serializer
@@ -17,6 +18,8 @@ from server.core.media_types import (
     rdf_media_type,
     rdf_media_type_for_suffix,
 )
+
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
 
 
 def test_the_rdf_table_agrees_with_oxigraph_and_rdflib() -> None:

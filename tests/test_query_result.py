@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
 
 from server.store.base import QueryResult
+
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
 
 TSV = b"?s\t?o\n" + b"".join(b'<urn:x:%d>\t"name %d"@en\n' % (i, i) for i in range(5000))
 

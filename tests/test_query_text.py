@@ -32,6 +32,8 @@ from server.graph.reasoning import infer
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
+
 QUERIES = load_queries(REPO / "queries")
 PERSON = "https://w3id.org/ppkg/id/person/konstantin-kotov"
 

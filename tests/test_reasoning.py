@@ -17,6 +17,8 @@ from server.graph.reasoning import infer
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
+
 ONTOLOGY = REPO / "ontology" / "ppkg.ttl"
 VOCABULARIES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 # owlrl also states that every individual is an owl:Thing, the same as itself, and facts about

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from server.core.scan import scan
+
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
 
 
 def test_service_found_in_any_case_and_not_in_strings_or_iris() -> None:

@@ -4,8 +4,12 @@ Python over `Names`."""
 
 from __future__ import annotations
 
+import pytest
+
 from server.graph.names import Named, Names
 from server.graph.search_index import SearchIndexCache, words
+
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
 
 NAME = "https://schema.org/name"
 NAVALNY = "urn:x:navalny"

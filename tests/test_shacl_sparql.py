@@ -9,6 +9,8 @@ from rdflib import Graph, Literal, URIRef
 from server.validation.sparql_constraints import evaluate, split
 from server.validation.speedups import MemoGraph
 
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
+
 SHAPE = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <urn:ex:> .

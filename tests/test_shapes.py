@@ -22,6 +22,8 @@ from rdflib.term import Node
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
+
 SHAPES = REPO / "shapes" / "ppkg-shapes.ttl"
 ONTOLOGY = REPO / "ontology" / "ppkg.ttl"
 EXAMPLES = Path(__file__).resolve().parent / "shape_examples"

@@ -26,6 +26,8 @@ import pytest
 from tests.conftest import REPO, free_port
 from tests.submitting import ppkg
 
+pytestmark = pytest.mark.no_backend  # the same whatever --backend is: run once
+
 ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(
     not ROOT, reason="mounting a tmpfs or a read-only bind mount needs root (CI runs as root)"
