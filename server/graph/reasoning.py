@@ -10,7 +10,9 @@ EXISTS evaluates its pattern once per row, ten times slower). The rules that joi
 properties, property chains) are queries too, and the two alternate until nothing new appears:
 after the first pass, the one-premise rules read only the predicates the joins gave new triples,
 less the classes their ends already have from the triples joined, and the joins run again only
-when a predicate they join has gained triples. Predicates no triple uses are never read.
+when a predicate they join has gained triples. Predicates no triple uses are never read. The
+queries of a pass read the store only, so they run side by side, a thread each core (Oxigraph
+lets go of Python's lock while it evaluates): half the time on two cores.
 `tests/test_reasoning.py` checks the result against owlrl.
 
 Reading a term's text out of an on-disk store costs microseconds, as much as writing the triple,
@@ -21,7 +23,9 @@ is made per triple. `python -m bench.infer_compare` times this against a previou
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from pyoxigraph import (
     NamedNode,
@@ -53,23 +57,25 @@ def infer(store: Store) -> int:
     known: dict[str, Known] = {}  # types the joins' new triples cannot add: they are stated
     since_joins: set[str] = set()  # predicates given new triples since the joins last ran
     joined_once = False
-    while True:
-        # What the rules entail from the joins' new triples is all that can be new.
-        entailed = [(rule.head, rule.new_triples(store, changed, known)) for rule in rules]
-        _write(store, [triples for _, triples in entailed])
-        since_joins |= {head for head, triples in entailed if triples}
-        # The joins read only the store; unless a predicate they join changed, they would
-        # find what they found last time, all of it written since.
-        if joined_once and not since_joins & {step for rule in joins for step in rule.steps}:
-            break
-        joined = [(rule, rule.new_triples(store)) for rule in joins]
-        joined_once, since_joins = True, set()
-        changed = {rule.predicate for rule, triples in joined if triples}
-        if not changed:
-            break
-        _write(store, [triples for _, triples in joined])
-        since_joins |= changed
-        known = tables.known([rule for rule, triples in joined if triples])
+    with ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="ppkg-infer") as pool:
+        while True:
+            # What the rules entail from the joins' new triples is all that can be new.
+            found = pool.map(lambda r, c=changed, k=known: r.new_triples(store, c, k), rules)
+            entailed = list(zip([rule.head for rule in rules], found, strict=True))
+            _write(store, [triples for _, triples in entailed])
+            since_joins |= {head for head, triples in entailed if triples}
+            # The joins read only the store; unless a predicate they join changed, they would
+            # find what they found last time, all of it written since.
+            if joined_once and not since_joins & {step for rule in joins for step in rule.steps}:
+                break
+            joined = list(zip(joins, pool.map(lambda r: r.new_triples(store), joins), strict=True))
+            joined_once, since_joins = True, set()
+            changed = {rule.predicate for rule, triples in joined if triples}
+            if not changed:
+                break
+            _write(store, [triples for _, triples in joined])
+            since_joins |= changed
+            known = tables.known([rule for rule, triples in joined if triples])
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }}"
     return int(next(solutions(store, count))[0].value)
 
