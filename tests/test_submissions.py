@@ -13,7 +13,7 @@ import pytest
 import requests
 from pyoxigraph import RdfFormat, parse
 
-from tests.conftest import BACKEND, Server, start_server, stop_server
+from tests.conftest import Server, start_server, stop_server
 from tests.submitting import (
     PERSON,
     SOURCE,
@@ -358,12 +358,6 @@ def test_a_rejected_submission_keeps_its_report_and_stays_private(service: Servi
     assert service.decide(sid, "accept", service.reviewer).status_code == 409
 
 
-@pytest.mark.xfail(
-    BACKEND == "virtuoso",
-    reason="on Virtuoso, run after the module's other tests, the patch holds 5 quads the store"
-    " held already (it passes alone): not found yet (issue 14)",
-    strict=False,
-)
 def test_accepting_publishes_with_provenance_and_a_patch(service: Service) -> None:
     sid = submit(service)["id"]
     before = quads(service.server)

@@ -264,31 +264,44 @@ BATCH = 200
 def _held_quads(backend: Backend, quads: list[Quad]) -> set[Quad]:
     """Which of `quads` the store holds (blank nodes cannot be looked up: taken as absent)."""
     rows = [
-        q
+        (q.subject, q.predicate, q.object, q.graph_name)
         for q in quads
         if isinstance(q.graph_name, NamedNode) and not _has_blank_node(q.subject, q.object)
     ]
-    found: set[Quad] = set()
-    for i in range(0, len(rows), BATCH):
-        values = " ".join(
-            f"({q.subject} {q.predicate} {q.object} {q.graph_name})" for q in rows[i : i + BATCH]
-        )
-        query = (
-            f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o ?g) {{ {values} }}"
-            " GRAPH ?g { ?s ?p ?o } }"
-        )
-        found.update(Quad(*row) for row in _select(backend, query))
-    return found
+    pattern = "GRAPH ?g { ?s ?p ?o }"
+    return {Quad(*row) for row in _held(backend, rows, ["?s", "?p", "?o", "?g"], pattern)}
 
 
 def _held_triples(backend: Backend, triples: list[Triple]) -> set[Triple]:
     """Which of `triples` the store states in any graph."""
-    rows = [t for t in triples if not _has_blank_node(t.subject, t.object)]
-    found: set[Triple] = set()
-    for i in range(0, len(rows), BATCH):
-        values = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in rows[i : i + BATCH])
-        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {values} }} ?s ?p ?o }}"
-        found.update(Triple(*row) for row in _select(backend, query))
+    rows = [
+        (t.subject, t.predicate, t.object)
+        for t in triples
+        if not _has_blank_node(t.subject, t.object)
+    ]
+    return {Triple(*row) for row in _held(backend, rows, ["?s", "?p", "?o"], "?s ?p ?o")}
+
+
+def _held(
+    backend: Backend, rows: list[tuple[Any, ...]], names: list[str], pattern: str
+) -> set[tuple[Any, ...]]:
+    """Which `rows` (terms for `names`, the object third) `pattern` matches, looked up by VALUES
+    in batches. A row with a literal object is looked up without it and the objects compared
+    here: an engine may match a literal in VALUES otherwise than it stores it (Virtuoso misses
+    language-tagged ones)."""
+    wanted = set(rows)
+    found: set[tuple[Any, ...]] = set()
+    exact = [r for r in rows if not isinstance(r[2], Literal)]
+    loose = list(dict.fromkeys(r[:2] + r[3:] for r in rows if isinstance(r[2], Literal)))
+    keyed = [n for n in names if n != "?o"]
+    for batch, variables in ((exact, names), (loose, keyed)):
+        for i in range(0, len(batch), BATCH):
+            values = " ".join(f"({' '.join(map(str, r))})" for r in batch[i : i + BATCH])
+            query = (
+                f"SELECT DISTINCT {' '.join(names)} WHERE"
+                f" {{ VALUES ({' '.join(variables)}) {{ {values} }} {pattern} }}"
+            )
+            found.update(r for row in _select(backend, query) if (r := tuple(row)) in wanted)
     return found
 
 
