@@ -89,7 +89,10 @@ class State:
 
 class Dialect:
     name: ClassVar[str]
-    page_rows: ClassVar[int | None] = None  # rows per page when reading a whole graph
+    # Rows per page when reading a whole graph; None: each graph whole, until the engine says an
+    # answer reached its row cap. (Virtuoso sorts at most 10,000 rows for an OFFSET, MaxSortedTop
+    # Rows: paging past that fails, so it reads each graph whole.)
+    page_rows: ClassVar[int | None] = None
 
     def read_token(self, engine: Engine) -> str | None:
         """The revision token, None if ppkg never loaded this engine."""
@@ -194,7 +197,6 @@ class VirtuosoDialect(Dialect):
     HOLDS = "urn:ppkg:graph"
     UNION = "urn:ppkg:union"  # META's link to the union graph, and the prefix of its name
     CHUNK = 500  # triples per update operation: Virtuoso's compiler gives up at a few thousand
-    page_rows = 5000
 
     def read_token(self, engine: Engine) -> str | None:
         query = (

@@ -315,8 +315,8 @@ class SparqlBackend:
     # --- reading everything -------------------------------------------------------------
 
     def quads(self) -> Iterator[Quad]:
-        """Graph by graph, in pages where the engine caps its answers (smaller pages if it says
-        a page reached its cap)."""
+        """Graph by graph: each whole, or in pages once the engine says an answer reached its
+        cap (Virtuoso's ResultSetMaxRows), each a row under it."""
         size = self._dialect.page_rows
         for name in sorted(self.graph_names()):
             query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
@@ -330,9 +330,9 @@ class SparqlBackend:
                     result = self.execute(QueryRequest(text, "text/tab-separated-values", None))
                 except Problem as exc:
                     cap = int(exc.headers.get("X-SPARQL-MaxRows", 0))
-                    if size is None or not 1 < cap <= size:
+                    if cap <= 1 or (size is not None and cap > size):
                         raise
-                    size = cap - 1
+                    size = cap - 1  # and for the graphs after it
                     continue
                 rows = 0
                 for row in _solutions(result.stream()):

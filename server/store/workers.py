@@ -371,10 +371,11 @@ def serve_requests(
         while True:
             request = conn.recv()
             handle(store, request, conn)
-            if not frozen:
-                # What the first request loaded (pySHACL, the shapes and their caches) lives as
-                # long as the worker: out of the collector's rounds, which otherwise walk it
-                # again and again during each validation (a third of a 1,000-triple one).
+            if not frozen or not isinstance(request, QueryRequest):
+                # What the first query and each task (a validation) leave loaded (pySHACL, the
+                # shapes and their caches) lives as long as the worker: out of the collector's
+                # rounds, which otherwise walk it again and again during each validation (a
+                # third of a 1,000-triple one).
                 gc.collect()
                 gc.freeze()
                 frozen = True
