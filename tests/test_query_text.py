@@ -24,6 +24,7 @@ from server.core.query_text import (
     graph_patterns,
     has_quantified_path,
     in_graph,
+    mentions_graph,
     prebind,
     without_dataset,
 )
@@ -155,6 +156,11 @@ def test_quantified_paths_are_told_apart() -> None:
     assert has_quantified_path("SELECT ?a { ?a (<urn:p>|<urn:q>)? ?b }")
     assert not has_quantified_path("SELECT * { ?a ?p ?b }")
     assert not has_quantified_path("SELECT (COUNT(*) AS ?n) { ?a ?p ?b FILTER(?b * 2 > 1) }")
+
+
+def test_graph_patterns_are_told_from_the_word_in_strings_and_comments() -> None:
+    assert mentions_graph("SELECT * { graph ?g { ?s ?p ?o } }")
+    assert not mentions_graph('SELECT * { ?s ?p "GRAPH" } # GRAPH ?g {}')
 
 
 def test_a_where_clause_inside_one_graph_reads_it_as_its_default_graph(store: Store) -> None:

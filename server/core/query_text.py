@@ -91,6 +91,11 @@ def has_quantified_path(query: str) -> bool:
     return False
 
 
+def mentions_graph(query: str) -> bool:
+    """Whether `query` has a GRAPH pattern (the word, not in a string, an IRI or a comment)."""
+    return any(token.upper == "GRAPH" for token in _tokens(query))
+
+
 def graph_patterns(
     query: str, named: Collection[str], member: Callable[[str], str] | None = None
 ) -> str:

@@ -64,7 +64,7 @@ from pyoxigraph import (
 
 from ..core.media_types import GRAPH, TABULAR
 from ..core.problem import Problem
-from ..core.query_text import graph_patterns, has_quantified_path, in_graph
+from ..core.query_text import graph_patterns, has_quantified_path, in_graph, mentions_graph
 from ..core.vocabulary import GRAPH_SUBMISSIONS, XSD
 from .base import QueryResult
 from .engine import Engine, EngineError
@@ -89,10 +89,6 @@ class State:
 
 class Dialect:
     name: ClassVar[str]
-    # Rows per page when reading a whole graph; None: each graph whole, until the engine says an
-    # answer reached its row cap. (Virtuoso sorts at most 10,000 rows for an OFFSET, MaxSortedTop
-    # Rows: paging past that fails, so it reads each graph whole.)
-    page_rows: ClassVar[int | None] = None
 
     def read_token(self, engine: Engine) -> str | None:
         """The revision token, None if ppkg never loaded this engine."""
@@ -116,11 +112,16 @@ class Dialect:
         return None
 
     def state_ops(
-        self, state: State, token: str, graphs: frozenset[str], load: str | None
+        self,
+        state: State,
+        token: str,
+        graphs: frozenset[str],
+        load: bool,
+        union: str | None = None,
     ) -> list[str]:
-        """Update operations that record `token` and `graphs` (all of ppkg's graphs after a
-        load, else those added), to end the request that writes the data; `load` is None for
-        an accept, else the load's union graph ("" if none)."""
+        """Update operations that record `token` and `graphs` (all of ppkg's graphs if `load`,
+        else those added) and a load's `union` graph, to end the request that writes the
+        data."""
         raise NotImplementedError
 
     def insert_ops(self, quads: Sequence[Quad], state: State) -> list[str]:
@@ -172,7 +173,12 @@ class OxigraphDialect(Dialect):
         return text, [("union-default-graph", "true")]
 
     def state_ops(
-        self, state: State, token: str, graphs: frozenset[str], load: str | None
+        self,
+        state: State,
+        token: str,
+        graphs: frozenset[str],
+        load: bool,
+        union: str | None = None,
     ) -> list[str]:
         return []  # the data written is the new revision
 
@@ -223,13 +229,15 @@ class VirtuosoDialect(Dialect):
                 "ppkg's data on this engine has no union graph (an older ppkg loaded it):"
                 " run `ppkg load` again",
             )
-        wrapped = in_graph(graph_patterns(text, state.graphs, self._member), state.union)
-        if wrapped is not None and not has_quantified_path(text):
-            return wrapped, []
+        if not has_quantified_path(text):
+            wrapped = in_graph(graph_patterns(text, state.graphs, self._member), state.union)
+            if wrapped is not None:
+                return wrapped, []
         # DESCRIBE describes from the default graph; inside GRAPH <g> Virtuoso 7.2 fails on a
         # path with *, + or ? ("transitive start not given"). Both are given the union graph as
-        # their default graph by the protocol, and ppkg's graphs listed if they use GRAPH.
-        named = sorted(state.graphs) if _mentions_graph(text) else []
+        # their default graph by the protocol, and ppkg's graphs listed if they use GRAPH (up
+        # to Virtuoso's 4,094).
+        named = sorted(state.graphs) if mentions_graph(text) else []
         params = [("default-graph-uri", state.union)]
         params += [("named-graph-uri", g) for g in named or [NO_GRAPH]]
         return graph_patterns(text, named), params
@@ -244,16 +252,21 @@ class VirtuosoDialect(Dialect):
         return f"{self.UNION}:{token}"
 
     def state_ops(
-        self, state: State, token: str, graphs: frozenset[str], load: str | None
+        self,
+        state: State,
+        token: str,
+        graphs: frozenset[str],
+        load: bool,
+        union: str | None = None,
     ) -> list[str]:
         meta = f"<{self.META}>"
-        ops = [f"DROP SILENT GRAPH {meta}"] if load is not None else []
+        ops = [f"DROP SILENT GRAPH {meta}"] if load else []
         ops.append(f"DELETE WHERE {{ GRAPH {meta} {{ {meta} <{self.REVISION}> ?r }} }}")
         triples = [f'{meta} <{self.REVISION}> "{token}" .']
         triples += [f"{meta} <{self.HOLDS}> <{g}> ." for g in sorted(graphs)]
-        if load:
-            triples.append(f"{meta} <{self.UNION}> <{load}> .")
-            if state.union and state.union != load:
+        if union:
+            triples.append(f"{meta} <{self.UNION}> <{union}> .")
+            if state.union and state.union != union:
                 ops.append(f"DROP SILENT GRAPH <{state.union}>")
         for i in range(0, len(triples), self.CHUNK):
             ops.append(
@@ -474,10 +487,6 @@ def _grouped(quads: Iterable[Quad]) -> str:
             raise Problem(500, "the remote backend keeps every quad in a named graph")
         graphs.setdefault(q.graph_name.value, []).append(f"{q.subject} {q.predicate} {q.object} .")
     return " ".join(f"GRAPH <{g}> {{ {' '.join(t)} }}" for g, t in graphs.items())
-
-
-def _mentions_graph(text: str) -> bool:
-    return re.search(r"\bGRAPH\b", text, re.IGNORECASE) is not None
 
 
 def _has_blank_node(q: Quad) -> bool:

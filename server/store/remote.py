@@ -176,11 +176,8 @@ class SparqlBackend:
         """The client's turn at the engine, as at a worker of the embedded store: it holds at
         most its share of requests to the engine at once, and is charged the time each holds
         the engine, until its answer has streamed."""
-        shares = self._pool.shares
-        if client is None or shares is None:
-            return NoTurn()
         deadline = time.monotonic() + self._timeout
-        turn = shares.begin(client, "query", deadline, cancelled or (lambda: False))
+        turn = self._pool.turn(client, "query", deadline, cancelled or (lambda: False))
         turn.start()
         return turn
 
@@ -224,7 +221,7 @@ class SparqlBackend:
         token = new_token()
         added = {q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)}
         ops = self._dialect.insert_ops(quads, state)
-        ops += self._dialect.state_ops(state, token, frozenset(added - state.graphs), None)
+        ops += self._dialect.state_ops(state, token, frozenset(added - state.graphs), False)
         self._update(ops, fault="sending")
         with self._lock:
             self._set(self._dialect.read_state(self._engine))
@@ -255,7 +252,7 @@ class SparqlBackend:
         before = self._dialect.read_state(self._engine)
         stale = sorted(before.graphs - graphs)
         ops = [f"DROP SILENT GRAPH <{g}>" for g in stale]
-        ops += self._dialect.state_ops(before, token, frozenset(graphs), union or "")
+        ops += self._dialect.state_ops(before, token, frozenset(graphs), True, union)
         self._update(ops)
         with self._lock:
             self._state = None
@@ -316,8 +313,9 @@ class SparqlBackend:
 
     def quads(self) -> Iterator[Quad]:
         """Graph by graph: each whole, or in pages once the engine says an answer reached its
-        cap (Virtuoso's ResultSetMaxRows), each a row under it."""
-        size = self._dialect.page_rows
+        cap (Virtuoso's ResultSetMaxRows), each a row under it. (Not in pages from the start:
+        Virtuoso sorts at most 10,000 rows for an OFFSET, MaxSortedTopRows.)"""
+        size: int | None = None
         for name in sorted(self.graph_names()):
             query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
             graph = NamedNode(name)

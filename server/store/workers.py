@@ -160,7 +160,7 @@ class WorkerPool:
         seconds = self.timeout if timeout is None else timeout
         task = request.name if isinstance(request, Task) else "query"
         deadline = _Deadline(time.monotonic() + seconds, cancelled or _never, seconds, task)
-        turn = self._turn(request.client, deadline)
+        turn = self.turn(request.client, task, deadline.at, deadline.cancelled)
         try:
             worker = self._acquire(deadline.at)
         except BaseException:
@@ -184,12 +184,14 @@ class WorkerPool:
             return QueryResult(media_type, iter(head), sum(map(len, head)))
         return QueryResult(media_type, self._stream(worker, head, deadline, turn))
 
-    def _turn(self, client: str | None, deadline: _Deadline) -> Turn | NoTurn:
+    def turn(
+        self, client: str | None, task: str, deadline: float, cancelled: Cancelled
+    ) -> Turn | NoTurn:
         """The client's turn (it may wait for it, or be refused); work no client asked for, such
         as the names read for every page, is neither shared out nor charged."""
         if client is None or self.shares is None:
             return NoTurn()
-        return self.shares.begin(client, deadline.task, deadline.at, deadline.cancelled)
+        return self.shares.begin(client, task, deadline, cancelled)
 
     def _acquire(self, deadline: float) -> Worker:
         while True:
