@@ -51,6 +51,11 @@ class PpkgOnVirtuoso:
         self.engine.restart()
         self.start()
 
+    def settle(self) -> float:
+        """Wait until ppkg is done with its start (PpkgServer.settle); seconds waited."""
+        assert self.server is not None
+        return self.server.settle()
+
     def asker(self) -> Callable[[BenchQuery], bytes]:
         session = requests.Session()
 
