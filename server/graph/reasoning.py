@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from pyoxigraph import (
     NamedNode,
@@ -37,6 +37,8 @@ from pyoxigraph import (
 
 from ..core.vocabulary import GRAPH_INFERRED, TYPE
 from .rules import Known, Tables, join_rules, solutions
+
+THREADS = os.cpu_count() or 1
 
 
 def infer(store: Store) -> int:
@@ -57,12 +59,12 @@ def infer(store: Store) -> int:
     known: dict[str, Known] = {}  # types the joins' new triples cannot add: they are stated
     since_joins: set[str] = set()  # predicates given new triples since the joins last ran
     joined_once = False
-    with ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="ppkg-infer") as pool:
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="ppkg-infer") as pool:
         while True:
             # What the rules entail from the joins' new triples is all that can be new.
             found = pool.map(lambda r, c=changed, k=known: r.new_triples(store, c, k), rules)
             entailed = list(zip([rule.head for rule in rules], found, strict=True))
-            _write(store, [triples for _, triples in entailed])
+            _write(store, [triples for _, triples in entailed], pool)
             since_joins |= {head for head, triples in entailed if triples}
             # The joins read only the store; unless a predicate they join changed, they would
             # find what they found last time, all of it written since.
@@ -73,7 +75,7 @@ def infer(store: Store) -> int:
             changed = {rule.predicate for rule, triples in joined if triples}
             if not changed:
                 break
-            _write(store, [triples for _, triples in joined])
+            _write(store, [triples for _, triples in joined], pool)
             since_joins |= changed
             known = tables.known([rule for rule, triples in joined if triples])
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_INFERRED}> {{ ?s ?p ?o }} }}"
@@ -87,10 +89,12 @@ def _present(store: Store, predicates: set[str]) -> set[str]:
     }
 
 
-def _write(store: Store, parts: Iterable[bytes]) -> None:
+def _write(store: Store, parts: Iterable[bytes], pool: Executor) -> None:
     """Add Turtle triples, one a line, to the inferred graph.
 
-    Loading gives blank nodes fresh ids, so triples with one go in as terms.
+    Loading gives blank nodes fresh ids, so triples with one go in as terms. The rest is loaded
+    in a part per thread: a bulk load lets go of Python's lock and Oxigraph ingests each part's
+    sorted files apart, so two cores write 1.6 million triples in 9 s instead of 13-15 s.
     """
     data = b"".join(parts)
     graph = NamedNode(GRAPH_INFERRED)
@@ -100,8 +104,22 @@ def _write(store: Store, parts: Iterable[bytes]) -> None:
         data = b"".join(line for line in lines if not _has_blank_node(line))
         triples = parse(b"".join(blank), RdfFormat.TURTLE)
         store.extend(Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-    if data:  # the store wrote these terms itself: no need to validate them again
-        store.bulk_load(data, RdfFormat.TURTLE, to_graph=graph, lenient=True)
+
+    def load(part: bytes) -> None:  # the store wrote these terms itself: lenient
+        store.bulk_load(part, RdfFormat.TURTLE, to_graph=graph, lenient=True)
+
+    list(pool.map(load, _split_lines(data, THREADS)))
+
+
+def _split_lines(data: bytes, n: int) -> list[bytes]:
+    """`data` in at most `n` parts of about the same size, each of whole lines."""
+    parts, start = [], 0
+    for k in range(1, n + 1):
+        end = len(data) if k == n else data.find(b"\n", len(data) * k // n) + 1 or len(data)
+        if end > start:
+            parts.append(data[start:end])
+            start = end
+    return parts
 
 
 def _has_blank_node(line: bytes) -> bool:
