@@ -8,14 +8,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from pyoxigraph import NamedNode, RdfFormat, Store, parse, serialize
 from rdflib import OWL, RDF, RDFS, Graph, Literal
 from rdflib.term import Node
 
 from server.core.vocabulary import GRAPH_INFERRED, GRAPH_ONTOLOGY
-from server.graph.reasoning import _split_lines, infer
+from server.graph.reasoning import infer
 
 from .conftest import REPO
 
@@ -201,14 +199,3 @@ def test_joins_feed_rules_and_joins_again() -> None:
         (f"<{ex}x>", f"<{ex}g>", '"a literal"'),
     ]:
         assert triple in got
-
-
-@given(
-    st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"") + b"\n")), st.integers(1, 8)
-)
-def test_writes_split_into_whole_lines(lines: list[bytes], n: int) -> None:
-    """The inferred triples are loaded in a part per thread: every line in one part, whole."""
-    data = b"".join(lines)
-    parts = _split_lines(data, n)
-    assert b"".join(parts) == data
-    assert len(parts) <= n and all(part.endswith(b"\n") for part in parts)

@@ -290,3 +290,26 @@ def select_rows(server: Server, query: str) -> dict[str, str]:
     assert response.status_code == 200, response.text
     rows = response.json()["results"]["bindings"]
     return {row["g"]["value"]: row["n"]["value"] for row in rows}
+
+
+def test_ppkgs_own_reads_are_not_held_to_the_query_limit(tmp_path: Path) -> None:
+    """The dumps read every graph whole, which at 100k prosecutions took Virtuoso longer than
+    the query limit: with a limit of 1 ms a public query is stopped (503), yet every quad is
+    read."""
+    from server.core.problem import Problem
+    from server.store.base import QueryRequest
+
+    data_dir = tmp_path / "data"
+    server = start_server(data_dir)
+    try:
+        quads = select_one(server, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+        env = {**engine_env(data_dir), "PPKG_DATA_DIR": str(data_dir)}
+        settings = Settings.from_env({**env, "PPKG_QUERY_TIMEOUT": "0.001"})
+        backend = SparqlBackend(settings, workers=False)
+        with pytest.raises(Problem) as stopped:
+            query = "SELECT * { GRAPH ?g { ?s ?p ?o } }"
+            backend.execute(QueryRequest(query, "text/tab-separated-values", None)).read()
+        assert stopped.value.status == 503
+        assert sum(1 for _ in backend.quads()) == quads
+    finally:
+        stop_server(server)

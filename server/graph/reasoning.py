@@ -35,6 +35,7 @@ from pyoxigraph import (
     parse,
 )
 
+from ..core.lines import line_pieces
 from ..core.vocabulary import GRAPH_INFERRED, TYPE
 from .rules import Known, Tables, join_rules, solutions
 
@@ -108,18 +109,7 @@ def _write(store: Store, parts: Iterable[bytes], pool: Executor) -> None:
     def load(part: bytes) -> None:  # the store wrote these terms itself: lenient
         store.bulk_load(part, RdfFormat.TURTLE, to_graph=graph, lenient=True)
 
-    list(pool.map(load, _split_lines(data, THREADS)))
-
-
-def _split_lines(data: bytes, n: int) -> list[bytes]:
-    """`data` in at most `n` parts of about the same size, each of whole lines."""
-    parts, start = [], 0
-    for k in range(1, n + 1):
-        end = len(data) if k == n else data.find(b"\n", len(data) * k // n) + 1 or len(data)
-        if end > start:
-            parts.append(data[start:end])
-            start = end
-    return parts
+    list(pool.map(load, line_pieces(data, -(-len(data) // THREADS))))  # a piece per thread
 
 
 def _has_blank_node(line: bytes) -> bool:

@@ -51,6 +51,7 @@ from pyoxigraph import (
 from ..core.budgets import ClientShares, Turn
 from ..core.config import Settings
 from ..core.content import ContentFile
+from ..core.lines import line_pieces
 from ..core.media_types import GRAPH, TABULAR
 from ..core.problem import Problem
 from ..core.query_text import prebind, without_dataset
@@ -283,7 +284,8 @@ class SparqlBackend:
             self._refuse(quads)
             blank = _shared_blank_nodes(quads, name, owners)
             body = serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES) or b""
-            pieces = [body] if blank else _pieces(body, UNION_BATCH)
+            # A graph with blank nodes goes whole, and an empty graph is still PUT.
+            pieces = ([] if blank else line_pieces(body, UNION_BATCH)) or [body]
             for k, piece in enumerate(pieces):
                 self._send_graph(name, piece, append=k > 0)
             if union is not None:
@@ -436,17 +438,6 @@ def _shared_blank_nodes(quads: list[Quad], graph: str, owners: dict[str, str]) -
                         " alone, so it would become two; give it an IRI",
                     )
     return found
-
-
-def _pieces(body: bytes, size: int) -> list[bytes]:
-    """N-Triples `body` in pieces of whole lines, each of `size` bytes or a line more; at
-    least one (an empty graph is still PUT)."""
-    pieces, start = [], 0
-    while len(body) - start > size:
-        end = body.find(b"\n", start + size) + 1 or len(body)
-        pieces.append(body[start:end])
-        start = end
-    return [*pieces, body[start:]] if start < len(body) or not pieces else pieces
 
 
 class _Doomed(io.BytesIO):
